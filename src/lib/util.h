@@ -1,0 +1,77 @@
+/* Internal utilities: arena, growable arrays, byte buffer with a cap, string interning. */
+#ifndef TUMEN_UTIL_H
+#define TUMEN_UTIL_H
+
+#include "tumen.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TUMEN_NOID UINT32_MAX
+
+/* ---- arena: bump allocator in chunks; everything freed at once ---- */
+struct arena_chunk;
+struct arena {
+    struct arena_chunk *head;
+    size_t used_total;
+};
+void arena_init(struct arena *a);
+/* Returns zeroed memory aligned to 16, or NULL on out of memory. Owned by the arena. */
+void *arena_alloc(struct arena *a, size_t n);
+/* Copies s[0..n) plus a NUL into the arena. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Frees all chunks but the first and rewinds (memory is reused). */
+void arena_reset(struct arena *a);
+void arena_fini(struct arena *a);
+
+/* ---- growable array: ensures *cap >= need (elements of size elt); false on overflow/OOM ---- */
+bool grow(void **p, size_t *cap, size_t need, size_t elt);
+
+/* ---- byte buffer with a hard cap (curl dynbuf style) ---- */
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max; /* hard cap; 0 = SIZE_MAX */
+};
+void buf_init(struct buf *b, size_t max);
+/* Appends; returns TUMEN_LIMIT past the cap, TUMEN_NOMEM on allocation failure. The data
+ * stays NUL-terminated. */
+tumen_status buf_add(struct buf *b, const void *p, size_t n);
+tumen_status buf_addc(struct buf *b, char c);
+tumen_status buf_adds(struct buf *b, const char *s);
+tumen_status buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_fini(struct buf *b);
+
+/* ---- string interning: bytes -> dense uint32 id ---- */
+struct intern {
+    uint32_t *slots; /* id+1, 0 = empty */
+    size_t nslots;
+    const char **strs; /* id -> NUL-terminated string (arena) */
+    uint32_t *lens;
+    size_t n, cap;
+    struct arena arena;
+};
+void intern_init(struct intern *t);
+/* Returns the id of s[0..n), adding it; TUMEN_NOID on out of memory. */
+uint32_t intern_add(struct intern *t, const char *s, size_t n);
+/* Returns the id or TUMEN_NOID when absent. */
+uint32_t intern_find(const struct intern *t, const char *s, size_t n);
+static inline const char *intern_str(const struct intern *t, uint32_t id) {
+    return id < t->n ? t->strs[id] : "";
+}
+void intern_fini(struct intern *t);
+
+uint64_t hash_bytes(const void *p, size_t n);
+
+/* ---- dates: "YYYY", "YYYY-MM", "YYYY-MM-DD" or YYYYMMDD -> yyyymmdd int (missing parts 0) ---- */
+bool date_parse(const char *s, size_t n, int32_t *out);
+
+/* ---- error helper ---- */
+tumen_status err_set(tumen_error *e, tumen_status st, const char *file, uint64_t line,
+                     uint64_t col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+#endif
