@@ -1,0 +1,369 @@
+/* Unit tests of the event store (store.c, cluster.c), channels (channel.c) and analytics
+ * (analysis.c, report.c), with tumen_event structs filled by hand. */
+#include "harness.h"
+
+#include "channel.h"
+#include "tumen_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static void db_path(char *out, size_t n, const char *name) {
+    if (tmpdir[0] == '\0') {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/tumen_test_store_XXXXXX");
+        if (mkdtemp(tmpdir) == NULL) {
+            perror("mkdtemp");
+            exit(1);
+        }
+    }
+    snprintf(out, n, "%s/%s", tmpdir, name);
+    unlink(out);
+}
+
+/* A document text with three sentences; events point into it by offsets. */
+static const char doc_a[] = "Moscow proposed to bring in some 50,000 workers from Pyongyang. "
+                            "Russian tourists visited North Korea. "
+                            "Moscow sent troops.";
+
+static tumen_span find_span(const char *text, const char *needle) {
+    const char *p = strstr(text, needle);
+    tumen_span sp = {0, 0};
+    if (p) {
+        sp.offset = (size_t)(p - text);
+        sp.length = strlen(needle);
+    }
+    return sp;
+}
+
+static tumen_event make_event(const char *text, uint32_t sentence, const char *sent_text,
+                              const char *src, const char *tgt, const char *code,
+                              const char *when) {
+    tumen_event e;
+    memset(&e, 0, sizeof e);
+    e.doc_text = text;
+    e.sentence = sentence;
+    e.sent = find_span(text, sent_text);
+    snprintf(e.source, sizeof e.source, "%s", src);
+    snprintf(e.target, sizeof e.target, "%s", tgt);
+    if (strcmp(code, "--") == 0) {
+        e.kind = TUMEN_KIND_STATISTIC;
+        snprintf(e.code, sizeof e.code, "--");
+        snprintf(e.root, sizeof e.root, "--");
+    } else {
+        snprintf(e.code, sizeof e.code, "%s", code);
+        snprintf(e.root, sizeof e.root, "%.2s", code);
+        if (tumen_cameo_lookup(code, &e.goldstein, &e.quad, NULL) != TUMEN_OK) {
+            fprintf(stderr, "unknown code %s in test\n", code);
+            exit(1);
+        }
+    }
+    e.probability = -1;
+    snprintf(e.when, sizeof e.when, "%s", when);
+    e.pattern_file = "test.verbs";
+    e.pattern_line = 7;
+    return e;
+}
+
+static int64_t query_int(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int64_t v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+        v = sqlite3_column_int64(q, 0);
+    } else {
+        fprintf(stderr, "query failed: %s: %s\n", sql, sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
+static void query_str(const char *path, const char *sql, char *out, size_t n) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    out[0] = '\0';
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+static struct channel_table *load_channels(void) {
+    struct channel_table *t = NULL;
+    tumen_error err = {0};
+    tumen_status st = channel_table_load(TUMEN_SOURCE_DIR "/data/channels.tsv", &t, &err);
+    if (st != TUMEN_OK) {
+        char buf[1200];
+        tumen_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    return t;
+}
+
+/* ---- channels ---- */
+
+static const char *classify(const struct channel_table *t, const char *code, const char *src,
+                            const char *tgt, const char *sentence) {
+    tumen_event e = make_event(sentence, 1, sentence, src, tgt, code, "");
+    return channel_classify(t, &e, sentence);
+}
+
+TEST(channels_shipped_table) {
+    struct channel_table *t = load_channels();
+    ASSERT_TRUE(t != NULL);
+    ASSERT_EQ_STR(classify(t, "061", "RUS", "PRKLAB", "Russia will employ 20,000 workers."),
+                  "labour");
+    ASSERT_EQ_STR(classify(t, "061", "RUS", "PRK", "They expect more Russian tourists."),
+                  "tourism");
+    ASSERT_EQ_STR(classify(t, "072", "PRK", "RUS", "Pyongyang sent troops to Kursk."), "troops");
+    ASSERT_EQ_STR(classify(t, "072", "RUS", "PRK", "Moscow sent air-defence systems."),
+                  "military");
+    ASSERT_EQ_STR(classify(t, "163", "USA", "PRK", "Washington imposed new measures."),
+                  "sanctions");
+    ASSERT_EQ_STR(classify(t, "128", "RUS", "UNO", "Russia ignores the rules."), "sanctions");
+    ASSERT_EQ_STR(classify(t, "120", "PRK", "UNO", "North Korea voted against it."), "un");
+    ASSERT_EQ_STR(classify(t, "057", "RUS", "PRK", "The two signed a deal."), "treaties");
+    ASSERT_EQ_STR(classify(t, "042", "PRKGOV", "RUS", "A delegation came to Moscow."),
+                  "diplomacy");
+    ASSERT_EQ_STR(classify(t, "061", "PRK", "RUSEDU", "Joint projects with Russian universities."),
+                  "academia");
+    ASSERT_EQ_STR(classify(t, "061", "RUS", "PRK", "Trade in oil grew."), "energy-trade");
+    ASSERT_EQ_STR(classify(t, "--", "RUSCVL", "PRK", "Only 1500 visited."), "energy-trade");
+    /* quantity unit counts as a word */
+    tumen_event e = make_event("Only 1500 visited.", 1, "Only 1500 visited.", "RUSCVL", "PRK",
+                               "--", "2024");
+    e.quantity.present = 1;
+    e.quantity.value = 1500;
+    snprintf(e.quantity.unit, sizeof e.quantity.unit, "tourists");
+    ASSERT_EQ_STR(channel_classify(t, &e, NULL), "tourism");
+    ASSERT_EQ_STR(channel_label(t, "un"), "UN & multilateral");
+    ASSERT_TRUE(channel_index(t, "other") >= 0);
+    /* whole words only: "arms" must not match "farms" */
+    ASSERT_EQ_STR(classify(t, "043", "RUS", "PRK", "They toured farms."), "diplomacy");
+    channel_table_free(t);
+}
+
+TEST(channels_grammar_errors) {
+    struct channel_table *t = NULL;
+    tumen_error err = {0};
+    static const char bad_code[] = "channel\tx\tX\nrule\tx\t06a\t*\t*\n";
+    ASSERT_EQ_INT(channel_table_parse(bad_code, strlen(bad_code), "t.tsv", &t, &err),
+                  TUMEN_SYNTAX);
+    ASSERT_NULL(t);
+    ASSERT_EQ_UINT(err.line, 2);
+    ASSERT_EQ_UINT(err.col, 8);
+    static const char undeclared[] = "rule\ty\t06\t*\t*\n";
+    ASSERT_EQ_INT(channel_table_parse(undeclared, strlen(undeclared), "t.tsv", &t, &err),
+                  TUMEN_SYNTAX);
+    ASSERT_EQ_UINT(err.line, 1);
+    static const char fields[] = "channel\tx\n\nrule\tx\t06\t*\n";
+    ASSERT_EQ_INT(channel_table_parse(fields, strlen(fields), "t.tsv", &t, &err), TUMEN_SYNTAX);
+    ASSERT_EQ_UINT(err.line, 3);
+    static const char good[] = "# c\nchannel\tx\tThe X\n\nrule\tx\t06\t*\tsource=*MIL\n";
+    ASSERT_EQ_INT(channel_table_parse(good, strlen(good), "t.tsv", &t, &err), TUMEN_OK);
+    ASSERT_EQ_UINT(t->nchannels, 2); /* x and the implicit other */
+    tumen_event e = make_event("x", 1, "x", "PRKMIL", "RUS", "062", "");
+    ASSERT_EQ_STR(channel_classify(t, &e, "x"), "x");
+    snprintf(e.source, sizeof e.source, "PRK");
+    ASSERT_EQ_STR(channel_classify(t, &e, "x"), "other");
+    channel_table_free(t);
+    channel_table_free(NULL);
+}
+
+/* ---- store ---- */
+
+static tumen_store *open_store(const char *path) {
+    tumen_store *s = NULL;
+    tumen_error err = {0};
+    if (tumen_store_new(path, 0, &s, &err) != TUMEN_OK) {
+        char buf[1200];
+        tumen_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+        return NULL;
+    }
+    if (tumen_store_load_channels(s, TUMEN_SOURCE_DIR "/data/channels.tsv", &err) != TUMEN_OK) {
+        tumen_store_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Adds one document with n events; returns is_new. */
+static int add_doc(tumen_store *s, const char *id, const char *date, const char *text,
+                   const tumen_event *evs, size_t n) {
+    tumen_doc d = {id, text, strlen(text), date, "https://example.org/a", "Title <A&B>"};
+    int is_new = -1;
+    tumen_error err = {0};
+    if (tumen_store_doc_begin(s, &d, &is_new, &err) != TUMEN_OK) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tumen_event e = evs[i];
+        e.doc_text = text;
+        if (tumen_store_add_event(s, &e) != 0) {
+            return -1;
+        }
+    }
+    if (tumen_store_doc_end(s, 1, &err) != TUMEN_OK) {
+        return -1;
+    }
+    return is_new;
+}
+
+static size_t doc_a_events(tumen_event *ev) {
+    size_t n = 0;
+    ev[n] = make_event(doc_a, 1, "Moscow proposed to bring in some 50,000 workers from Pyongyang.",
+                       "RUSGOV", "PRK", "0311", "2022");
+    ev[n].quantity.present = 1;
+    ev[n].quantity.value = 50000;
+    ev[n].quantity.approx = 1;
+    snprintf(ev[n].quantity.unit, sizeof ev[n].quantity.unit, "workers");
+    ev[n].quantity.span = find_span(doc_a, "some 50,000 workers");
+    ev[n].source_span = find_span(doc_a, "Moscow");
+    ev[n].verb = find_span(doc_a, "proposed");
+    n++;
+    ev[n] = make_event(doc_a, 2, "Russian tourists visited North Korea.", "RUSCVL", "PRK", "--",
+                       "2024");
+    ev[n].quantity.present = 1;
+    ev[n].quantity.value = 1500;
+    snprintf(ev[n].quantity.unit, sizeof ev[n].quantity.unit, "tourists");
+    n++;
+    ev[n] = make_event(doc_a, 3, "Moscow sent troops.", "RUS", "PRK", "072", "");
+    ev[n].modality = TUMEN_FORECAST;
+    ev[n].probability_words = find_span(doc_a, "sent");
+    ev[n].probability = 0.7;
+    n++;
+    return n;
+}
+
+TEST(store_ingest_dedup) {
+    char path[512];
+    db_path(path, sizeof path, "dedup.db");
+    tumen_store *s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    tumen_event ev[8];
+    size_t n = doc_a_events(ev);
+    ASSERT_EQ_INT(add_doc(s, "a", "2025-01-02", doc_a, ev, n), 1);
+    ASSERT_EQ_INT(add_doc(s, "a-again", "2025", doc_a, ev, n), 0); /* same text: no-op */
+    /* dropped document (keep = 0) leaves nothing */
+    tumen_doc d = {"dropped", "Other text.", 11, NULL, NULL, NULL};
+    int is_new = 0;
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_doc_begin(s, &d, &is_new, &err), TUMEN_OK);
+    ASSERT_EQ_INT(is_new, 1);
+    ASSERT_EQ_INT(tumen_store_add_event(s, &ev[0]), 0);
+    ASSERT_EQ_INT(tumen_store_doc_end(s, 0, &err), TUMEN_OK);
+    ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+    uint64_t docs = 0, events = 0, clusters = 0;
+    ASSERT_EQ_INT(tumen_store_counts(s, &docs, &events, &clusters, &err), TUMEN_OK);
+    ASSERT_EQ_UINT(docs, 1);
+    ASSERT_EQ_UINT(events, 3);
+    ASSERT_EQ_UINT(clusters, 3);
+    tumen_store_free(s);
+
+    /* re-open: still a no-op, and the columns hold what we stored */
+    s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    ASSERT_EQ_INT(add_doc(s, "a", "2025-01-02", doc_a, ev, n), 0);
+    ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+    tumen_store_free(s);
+    char str[256];
+    query_str(path, "SELECT hash FROM documents", str, sizeof str);
+    ASSERT_EQ_INT((int)strlen(str), 64);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sentences"), 3);
+    ASSERT_EQ_INT(query_int(path, "SELECT events FROM documents"), 3);
+    query_str(path, "SELECT channel FROM events WHERE code='0311'", str, sizeof str);
+    ASSERT_EQ_STR(str, "labour");
+    query_str(path, "SELECT qty_text FROM events WHERE code='0311'", str, sizeof str);
+    ASSERT_EQ_STR(str, "some 50,000 workers");
+    query_str(path, "SELECT source_country||'>'||target_country FROM events WHERE seq=1", str,
+              sizeof str);
+    ASSERT_EQ_STR(str, "RUS>PRK");
+    query_str(path, "SELECT pattern FROM events WHERE seq=1", str, sizeof str);
+    ASSERT_EQ_STR(str, "test.verbs:7");
+    query_str(path, "SELECT date FROM events WHERE seq=3", str, sizeof str);
+    ASSERT_EQ_STR(str, "2025-01-02"); /* no when: the document date */
+    query_str(path, "SELECT channel FROM events WHERE kind='statistic'", str, sizeof str);
+    ASSERT_EQ_STR(str, "tourism");
+    query_str(path, "SELECT probability_words FROM events WHERE seq=3", str, sizeof str);
+    ASSERT_EQ_STR(str, "sent");
+    ASSERT_EQ_INT(query_int(path, "SELECT sum(events) FROM dyad_month"), 3);
+    ASSERT_EQ_INT(query_int(path, "SELECT month FROM dyad_month WHERE quad=2"), 202501);
+}
+
+TEST(store_sha256) {
+    char path[512];
+    db_path(path, sizeof path, "sha.db");
+    tumen_store *s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    ASSERT_EQ_INT(add_doc(s, "abc", NULL, "abc", NULL, 0), 1);
+    /* 56 bytes: padding spills into a second block */
+    ASSERT_EQ_INT(add_doc(s, "56", NULL, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                          NULL, 0),
+                  1);
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+    tumen_store_free(s);
+    char str[128];
+    query_str(path, "SELECT hash FROM documents WHERE doc_id='abc'", str, sizeof str);
+    ASSERT_EQ_STR(str, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    query_str(path, "SELECT hash FROM documents WHERE doc_id='56'", str, sizeof str);
+    ASSERT_EQ_STR(str, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(store_clusters) {
+    char path[512];
+    db_path(path, sizeof path, "clusters.db");
+    tumen_store *s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    tumen_store_set_batch(s, 1, 0); /* commit after each document: clusters cross batches */
+    static const char t1[] = "In 2022 Khusnullin proposed to invite 50,000 workers.";
+    static const char t2[] = "Khusnullin said Russia is working on bringing 20,000-50,000 workers.";
+    static const char t3[] = "In 2024 Russia proposed to invite more workers.";
+    static const char t4[] = "Russia proposed to invite workers.";
+    tumen_event e = make_event(t1, 1, t1, "RUSGOV", "PRK", "0311", "2022");
+    ASSERT_EQ_INT(add_doc(s, "d1", "2025", t1, &e, 1), 1);
+    e = make_event(t2, 1, t2, "RUSGOV", "PRKLAB", "0311", "2022-08");
+    e.modality = TUMEN_REPORTED;
+    ASSERT_EQ_INT(add_doc(s, "d2", "2022-08", t2, &e, 1), 1);
+    e = make_event(t3, 1, t3, "RUS", "PRK", "0311", "2024");
+    ASSERT_EQ_INT(add_doc(s, "d3", "2024", t3, &e, 1), 1);
+    e = make_event(t4, 1, t4, "RUS", "PRK", "061", ""); /* econ family, no time */
+    ASSERT_EQ_INT(add_doc(s, "d4", "2023", t4, &e, 1), 1);
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+    tumen_store_free(s);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM clusters"), 2);
+    ASSERT_EQ_INT(query_int(path, "SELECT mentions FROM clusters WHERE event_time='2022'"), 3);
+    ASSERT_EQ_INT(query_int(path, "SELECT sources FROM clusters WHERE event_time='2022'"), 3);
+    char str[128];
+    query_str(path, "SELECT first_date||' '||last_date FROM clusters WHERE event_time='2022'",
+              str, sizeof str);
+    ASSERT_EQ_STR(str, "2022 2023");
+    query_str(path, "SELECT key FROM clusters WHERE event_time='2022'", str, sizeof str);
+    ASSERT_EQ_STR(str, "RUS>PRK|econ|labour|F");
+    query_str(path, "SELECT group_concat(rule, ',') FROM cluster_members", str, sizeof str);
+    ASSERT_EQ_STR(str, "new,when=prefix,new,when=one-empty");
+}
+
+int main(void) {
+    RUN(channels_shipped_table);
+    RUN(channels_grammar_errors);
+    RUN(store_ingest_dedup);
+    RUN(store_sha256);
+    RUN(store_clusters);
+    int rc = harness_summary();
+    if (tmpdir[0]) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+        }
+    }
+    return rc;
+}
