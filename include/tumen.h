@@ -251,6 +251,11 @@ TUMEN_EXPORT void tumen_coder_stats(const tumen_coder *c, uint64_t *docs, uint64
 /* Frees c. NULL is a no-op. */
 TUMEN_EXPORT void tumen_coder_free(tumen_coder *c);
 
+/* Serialises ev as one JSON object plus '\n' (the `tumen code` JSONL line). Returns a
+ * malloc'd NUL-terminated string the caller frees, or NULL on out of memory; *len (may be
+ * NULL) receives its length. */
+TUMEN_EXPORT char *tumen_event_json(const tumen_event *ev, size_t *len);
+
 /* ---- UTF-8 ----------------------------------------------------------------------------------- */
 
 /* Validates s[0..len). Returns TUMEN_OK or TUMEN_UTF8 with *bad set to the offset of the

@@ -6,7 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev \
-  libutf8proc-dev libsqlite3-dev sqlite3 wordnet-dev wordnet-base libjansson-dev \
+  libutf8proc-dev libsqlite3-dev sqlite3 wordnet-base libjansson-dev \
   iso-codes python3 ${TUMEN_EXTRA_PKGS:-}"
 missing=""
 for p in $PKGS; do

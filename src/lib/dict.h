@@ -18,7 +18,8 @@
 enum {
     PW_PREFIX = 1u << 0, /* TABARI stem: matches any token that starts with the word */
     PW_GAP = 1u << 1,    /* other tokens may come between the previous word and this one */
-    PW_OPTIONAL = 1u << 2
+    PW_OPTIONAL = 1u << 2,
+    PW_CASE = 1u << 3 /* written as an acronym (UN, US): the token must be upper case too */
 };
 
 struct phrase {
@@ -138,6 +139,7 @@ struct tumen_dict {
     struct form *forms;
     size_t nforms, cap_forms;
 
+    const char *label;   /* display name of the file being loaded (set by tumen_dict_load) */
     bool finished;
     bool has_prefix_words; /* some phrase uses PW_PREFIX */
 
@@ -170,6 +172,16 @@ uint32_t dict_find_set(const struct tumen_dict *d, uint32_t name);
 tumen_status dict_add_discard(struct tumen_dict *d, const struct discard *x);
 tumen_status dict_add_issue(struct tumen_dict *d, const struct issue *x);
 tumen_status dict_add_form(struct tumen_dict *d, uint32_t surface, uint32_t lemma);
+/* Snapshot of entry counts, so a loader can drop everything one file added on error. */
+struct dict_mark {
+    size_t nactors, nagents, nverbs, nsets, ndiscards, nissues, nforms;
+};
+void dict_mark(const struct tumen_dict *d, struct dict_mark *m);
+void dict_rollback(struct tumen_dict *d, const struct dict_mark *m);
+
+/* Detects a file's dictionary format from its path and first bytes. */
+tumen_dict_format dict_detect(const char *path, const char *head, size_t n);
+
 /* Arena allocation owned by the dictionary. */
 void *dict_alloc(struct tumen_dict *d, size_t n);
 

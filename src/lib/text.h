@@ -27,7 +27,25 @@ struct tok {
     uint32_t lemma2;     /* second base-form reading, TUMEN_NOID if none */
     uint32_t pfx;        /* id of the longest dictionary stem word that prefixes the token */
     uint16_t flags;      /* enum tok_flag */
-    uint16_t pad;
+    uint16_t cls;        /* enum word_class, set by text_split */
+};
+
+/* Closed-class words the coder's syntax rules look for. */
+enum word_class {
+    WC_NONE = 0,
+    WC_BE,      /* is are was were be been being am */
+    WC_HAVE,    /* has have had having */
+    WC_PREP,    /* to with of for against from on in into toward(s) at over about among ... */
+    WC_BY,      /* by */
+    WC_BETWEEN, /* between */
+    WC_AND,     /* and, as well as */
+    WC_OR,      /* or, nor */
+    WC_REL,     /* which who whom whose that */
+    WC_SUB,     /* but while whereas although though because since if unless when after ... */
+    WC_DET,     /* the a an its their his her this these those such any some */
+    WC_MODAL,   /* will would may might could can should must shall */
+    WC_NOT,     /* not n't never no */
+    WC_PRON     /* it they he she we i you them him her us */
 };
 
 struct sent {

@@ -1,0 +1,872 @@
+/* Event assembly: heads meet patterns, slots get actors, clauses and voice decide who did
+ * what to whom, and each event gets modality, quantity and time.
+ *
+ * Per sentence:
+ *   1. discards: a sentence with a discard phrase is not coded;
+ *   2. actor mentions (match.c), with agents composed and compound groups marked;
+ *   3. every token whose surface or lemma heads a verb pattern is a candidate head; the
+ *      most specific pattern that matches at it wins (literal elements, then length, then
+ *      dictionary order);
+ *   4. slots: the source is the subject (nearest actor before the head in its clause that
+ *      is not the object of a preposition; the antecedent of "which/who"), the target the
+ *      pattern's "+" or the first actor after the match; passive voice with "by X" swaps
+ *      them and an agentless passive yields nothing; "between A and B" fills both;
+ *   5. compounds: every member of a compound source or target gets its own event, and a
+ *      joint act inside one compound ("Russia and North Korea signed") is coded both ways;
+ *   6. modality, attribution, quantity and time (modality.c, quantity.c, timex.c);
+ *   7. duplicates within the sentence (same dyad and root) are dropped, keeping the most
+ *      specific pattern. */
+#include "cameo.h"
+#include "channel.h"
+#include "match.h"
+#include "modality.h"
+#include "quantity.h"
+#include "timex.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_MENTIONS 256
+#define MAX_CANDS 256
+#define GAP 6
+#define TARGET_REACH 10
+
+struct cand {
+    const struct vpattern *v;
+    uint32_t vidx;
+    uint32_t head, head_n;
+    uint32_t first, last;   /* token span of the whole match */
+    int32_t src, tgt;       /* mention indexes, -1 none */
+    bool passive;
+    bool between;           /* "between A and B" filled both slots */
+    uint16_t spec;
+};
+
+struct out_ev {
+    tumen_event ev;
+    uint16_t spec;
+    uint32_t head;
+};
+
+struct tumen_coder {
+    const tumen_dict *d;
+    tumen_coder_options opt;
+    struct text text;
+    struct mention ments[MAX_MENTIONS];
+    struct mod_actor mod_actors[MAX_MENTIONS];
+    size_t nments;
+    struct out_ev *evs;
+    size_t nevs, cap_evs;
+    tumen_explain_fn explain;
+    void *explain_ctx;
+    struct buf xbuf;
+    uint64_t ndocs, nsents, nevents, nbytes;
+    int32_t date;
+    const char *prev_subject; /* subject code of the previous sentence, for pronouns */
+    char prev_subject_buf[DICT_CODE_MAX];
+};
+
+tumen_status tumen_coder_new(const tumen_dict *d, const tumen_coder_options *opt,
+                             tumen_coder **out) {
+    if (d == NULL || out == NULL || !d->finished) {
+        return TUMEN_INVALID;
+    }
+    tumen_coder *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return TUMEN_NOMEM;
+    }
+    c->d = d;
+    if (opt) {
+        c->opt = *opt;
+    }
+    text_init(&c->text);
+    c->text.max_tokens = c->opt.max_sentence_tokens;
+    buf_init(&c->xbuf, 0);
+    *out = c;
+    return TUMEN_OK;
+}
+
+void tumen_coder_free(tumen_coder *c) {
+    if (c == NULL) {
+        return;
+    }
+    text_fini(&c->text);
+    free(c->evs);
+    buf_fini(&c->xbuf);
+    free(c);
+}
+
+void tumen_coder_set_explain(tumen_coder *c, tumen_explain_fn fn, void *ctx) {
+    c->explain = fn;
+    c->explain_ctx = ctx;
+}
+
+void tumen_coder_stats(const tumen_coder *c, uint64_t *docs, uint64_t *sentences,
+                       uint64_t *events, uint64_t *bytes) {
+    if (docs) {
+        *docs = c->ndocs;
+    }
+    if (sentences) {
+        *sentences = c->nsents;
+    }
+    if (events) {
+        *events = c->nevents;
+    }
+    if (bytes) {
+        *bytes = c->nbytes;
+    }
+}
+
+/* ---- explain ---- */
+
+static void xline(tumen_coder *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void xline(tumen_coder *c, const char *fmt, ...) {
+    if (c->explain == NULL) {
+        return;
+    }
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    c->explain(c->explain_ctx, small);
+}
+
+static const char *file_of(const tumen_coder *c, uint32_t file) {
+    return file < c->d->files_tab.n ? c->d->files_tab.strs[file] : "?";
+}
+
+static void explain_tokens(tumen_coder *c, const struct sent *s) {
+    if (c->explain == NULL) {
+        return;
+    }
+    buf_reset(&c->xbuf);
+    buf_adds(&c->xbuf, "  tokens:");
+    for (uint32_t k = s->first; k < s->first + s->n; k++) {
+        const struct tok *tk = &c->text.toks[k];
+        buf_addc(&c->xbuf, ' ');
+        buf_adds(&c->xbuf, tok_norm(&c->text, tk));
+        if (tk->lemma != TUMEN_NOID) {
+            buf_printf(&c->xbuf, "/%s", intern_str(&c->d->words, tk->lemma));
+        }
+    }
+    c->explain(c->explain_ctx, c->xbuf.data);
+}
+
+/* ---- helpers ---- */
+
+static const char *norm(const tumen_coder *c, uint32_t k) {
+    return tok_norm(&c->text, &c->text.toks[k]);
+}
+
+static bool norm_is(const tumen_coder *c, uint32_t k, const char *w) {
+    const struct tok *tk = &c->text.toks[k];
+    size_t n = strlen(w);
+    return tk->nlen == n && memcmp(tok_norm(&c->text, tk), w, n) == 0;
+}
+
+/* Hard clause boundary at token k (exclusive region separator). */
+static bool hard_boundary(const tumen_coder *c, uint32_t k) {
+    const struct tok *tk = &c->text.toks[k];
+    if (tk->flags & TF_PUNCT) {
+        const char *w = norm(c, k);
+        return tk->nlen == 1 && (w[0] == ';' || w[0] == ':' || w[0] == '(' || w[0] == ')');
+    }
+    return false;
+}
+
+/* A new clause begins at k: subordinators, relatives, "but". */
+static bool clause_word(const tumen_coder *c, uint32_t k) {
+    uint16_t cls = c->text.toks[k].cls;
+    return cls == WC_SUB || cls == WC_REL;
+}
+
+/* Mention index covering token k, or -1. */
+static int32_t mention_at(const tumen_coder *c, uint32_t k) {
+    for (size_t i = 0; i < c->nments; i++) {
+        if (k >= c->ments[i].first && k < c->ments[i].first + c->ments[i].n) {
+            return (int32_t)i;
+        }
+    }
+    return -1;
+}
+
+/* End (exclusive) of the clause region that starts after token from. */
+static uint32_t clause_end(const tumen_coder *c, const struct sent *s, uint32_t from) {
+    uint32_t end = s->first + s->n;
+    for (uint32_t k = from; k < end; k++) {
+        if (hard_boundary(c, k)) {
+            return k;
+        }
+        if (k > from && clause_word(c, k)) {
+            /* "that" after a reporting verb or as a determiner is not a new clause for our
+             * purposes; "between X and Y" keeps going. */
+            if (norm_is(c, k, "that") || norm_is(c, k, "as") || norm_is(c, k, "since") ||
+                norm_is(c, k, "after") || norm_is(c, k, "before")) {
+                continue;
+            }
+            return k;
+        }
+    }
+    return end;
+}
+
+/* The subject of the head at h: nearest eligible mention before h in its clause. */
+static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t h,
+                            bool allow_by) {
+    uint32_t start = s->first;
+    int32_t best = -1;
+    for (uint32_t k = h; k-- > start;) {
+        const struct tok *tk = &c->text.toks[k];
+        if (hard_boundary(c, k)) {
+            break;
+        }
+        if (tk->cls == WC_REL) {
+            /* "X, which/who ... HEAD": the subject is the antecedent X */
+            for (uint32_t j = k; j-- > start;) {
+                int32_t m = mention_at(c, j);
+                if (m >= 0) {
+                    if (!c->ments[m].after_prep || c->ments[m].prep_cls == WC_BY) {
+                        return m;
+                    }
+                }
+                if (hard_boundary(c, j)) {
+                    break;
+                }
+                if (k - j > 6) {
+                    break;
+                }
+            }
+            return -1;
+        }
+        if (tk->cls == WC_SUB && best < 0) {
+            /* "..., but HEAD": no own subject before the subordinator */
+            if (!norm_is(c, k, "as") && !norm_is(c, k, "since") && !norm_is(c, k, "after") &&
+                !norm_is(c, k, "before") && !norm_is(c, k, "when")) {
+                break;
+            }
+        }
+        int32_t m = mention_at(c, k);
+        if (m < 0) {
+            continue;
+        }
+        const struct mention *mm = &c->ments[m];
+        k = mm->first; /* skip over the mention */
+        if (mm->after_prep && !(allow_by && mm->prep_cls == WC_BY)) {
+            /* "of X" inside the subject noun phrase: "the ambassador of X" is composed
+             * already; skip objects of prepositions */
+            continue;
+        }
+        if (mm->adjective) {
+            /* "Russian oil": an adjective in a noun phrase is a weak subject; keep looking
+             * but remember it */
+            if (best < 0) {
+                best = m;
+            }
+            continue;
+        }
+        return m;
+    }
+    return best;
+}
+
+/* First eligible mention starting in [from, limit). */
+static int32_t find_object(const tumen_coder *c, uint32_t from, uint32_t limit, int32_t not_m) {
+    for (size_t i = 0; i < c->nments; i++) {
+        const struct mention *m = &c->ments[i];
+        if (m->first >= from && m->first < limit && (int32_t)i != not_m) {
+            return (int32_t)i;
+        }
+    }
+    return -1;
+}
+
+static bool elem_word_at(const tumen_coder *c, const struct velem *e, uint32_t k, uint32_t *len) {
+    const struct tumen_dict *d = c->d;
+    if (e->kind == VE_WORD) {
+        if (tok_is(&c->text.toks[k], e->value, 0, d, &c->text)) {
+            *len = 1;
+            return true;
+        }
+        return false;
+    }
+    if (e->kind == VE_SET && e->value < d->nsets) {
+        const struct wordset *ws = &d->sets[e->value];
+        uint32_t best = 0;
+        for (uint32_t a = 0; a < ws->nalts; a++) {
+            const struct phrase *ph = &ws->alts[a];
+            /* phrase match with lemma readings on each word */
+            uint32_t pos = k;
+            bool ok = true;
+            for (uint16_t i = 0; i < ph->n; i++) {
+                if (pos >= c->text.ntoks ||
+                    !tok_is(&c->text.toks[pos], ph->w[i], ph->f[i], d, &c->text)) {
+                    ok = false;
+                    break;
+                }
+                pos++;
+            }
+            if (ok && pos - k > best) {
+                best = pos - k;
+            }
+        }
+        if (best) {
+            *len = best;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is the head at h in the passive voice ("was attacked", "have been sent")? */
+static bool is_passive(const tumen_coder *c, const struct sent *s, uint32_t h) {
+    const struct tok *tk = &c->text.toks[h];
+    const char *w = tok_norm(&c->text, tk);
+    bool participle = (tk->nlen > 2 && memcmp(w + tk->nlen - 2, "ed", 2) == 0) ||
+                      (tk->lemma != TUMEN_NOID && !(tk->nlen > 3 &&
+                                                     memcmp(w + tk->nlen - 3, "ing", 3) == 0) &&
+                       !(tk->nlen > 1 && w[tk->nlen - 1] == 's'));
+    if (!participle) {
+        return false;
+    }
+    for (uint32_t back = 1; back <= 3 && h >= s->first + back; back++) {
+        const struct tok *p = &c->text.toks[h - back];
+        if (p->cls == WC_BE) {
+            return true;
+        }
+        if (!(p->flags & TF_WORD) || p->cls == WC_HAVE || p->cls == WC_MODAL ||
+            p->cls == WC_PREP) {
+            return false;
+        }
+        /* adverbs ("was reportedly sent") may intervene */
+        size_t n = p->nlen;
+        if (!(n > 2 && memcmp(tok_norm(&c->text, p) + n - 2, "ly", 2) == 0) &&
+            p->cls != WC_NOT) {
+            return false;
+        }
+    }
+    return false;
+}
+
+/* Tries pattern v at head h. Fills *cd and returns true on a match. */
+static bool try_pattern(tumen_coder *c, const struct sent *s, uint32_t h, uint32_t vidx,
+                        struct cand *cd) {
+    const struct tumen_dict *d = c->d;
+    const struct vpattern *v = &d->verbs[vidx];
+    uint32_t send = s->first + s->n;
+    /* head words */
+    uint32_t pos = h;
+    for (uint16_t i = 0; i < v->head.n; i++) {
+        if (pos >= send || !tok_is(&c->text.toks[pos], v->head.w[i], v->head.f[i], d, &c->text)) {
+            return false;
+        }
+        pos++;
+    }
+    memset(cd, 0, sizeof *cd);
+    cd->v = v;
+    cd->vidx = vidx;
+    cd->head = h;
+    cd->head_n = (uint32_t)(pos - h);
+    cd->first = h;
+    cd->src = cd->tgt = -1;
+    cd->spec = v->specificity;
+    uint32_t cend = clause_end(c, s, pos);
+    /* post elements */
+    for (uint16_t i = 0; i < v->npost; i++) {
+        const struct velem *e = &v->post[i];
+        if (e->kind == VE_TARGET || e->kind == VE_SOURCE || e->kind == VE_ACTOR) {
+            int32_t m = find_object(c, pos, pos + GAP < cend ? pos + GAP : cend, -1);
+            if (m < 0) {
+                return false;
+            }
+            if (e->kind == VE_TARGET) {
+                cd->tgt = m;
+            } else if (e->kind == VE_SOURCE) {
+                cd->src = m;
+            }
+            pos = c->ments[m].first + c->ments[m].n;
+            continue;
+        }
+        if (e->kind == VE_SKIP) {
+            int32_t m = find_object(c, pos, cend, -1);
+            if (m >= 0) {
+                pos = c->ments[m].first + c->ments[m].n;
+            }
+            continue;
+        }
+        uint32_t limit = (e->flags & PW_GAP) ? pos + GAP + 1 : pos + 1;
+        if (limit > cend) {
+            limit = cend;
+        }
+        bool found = false;
+        for (uint32_t k = pos; k < limit; k++) {
+            uint32_t len;
+            if (elem_word_at(c, e, k, &len)) {
+                pos = k + len;
+                found = true;
+                break;
+            }
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    cd->last = pos;
+    /* pre elements, right to left */
+    uint32_t bpos = h;
+    for (uint16_t i = v->npre; i-- > 0;) {
+        const struct velem *e = &v->pre[i];
+        if (e->kind == VE_SOURCE || e->kind == VE_TARGET || e->kind == VE_ACTOR) {
+            int32_t m = find_subject(c, s, bpos, false);
+            if (m < 0) {
+                return false;
+            }
+            if (e->kind == VE_SOURCE) {
+                cd->src = m;
+            } else if (e->kind == VE_TARGET) {
+                cd->tgt = m;
+            }
+            bpos = c->ments[m].first;
+            continue;
+        }
+        if (e->kind == VE_SKIP) {
+            continue;
+        }
+        bool found = false;
+        uint32_t lo = (e->flags & PW_GAP) ? (bpos >= s->first + GAP + 1 ? bpos - GAP - 1 : s->first)
+                                          : (bpos > s->first ? bpos - 1 : s->first);
+        for (uint32_t k = bpos; k-- > lo;) {
+            if (hard_boundary(c, k)) {
+                break;
+            }
+            uint32_t len;
+            if (elem_word_at(c, e, k, &len) && k + len <= bpos) {
+                bpos = k;
+                found = true;
+                break;
+            }
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    cd->first = bpos;
+    return true;
+}
+
+static bool better(const struct cand *a, const struct cand *b) {
+    if (a->spec != b->spec) {
+        return a->spec > b->spec;
+    }
+    uint32_t la = a->last - a->first, lb = b->last - b->first;
+    if (la != lb) {
+        return la > lb;
+    }
+    return a->vidx < b->vidx;
+}
+
+/* Best pattern at head h, or false. */
+static bool best_at(tumen_coder *c, const struct sent *s, uint32_t h, struct cand *best) {
+    const struct tumen_dict *d = c->d;
+    const struct tok *tk = &c->text.toks[h];
+    if (!(tk->flags & TF_WORD)) {
+        return false;
+    }
+    uint32_t keys[4] = {tk->id, tk->lemma, tk->lemma2, tk->pfx};
+    bool have = false;
+    for (int ki = 0; ki < 4; ki++) {
+        uint32_t w = keys[ki];
+        if (w == TUMEN_NOID || w >= d->verb_ix.nwords) {
+            continue;
+        }
+        bool dup = false;
+        for (int kj = 0; kj < ki; kj++) {
+            dup |= keys[kj] == w;
+        }
+        if (dup) {
+            continue;
+        }
+        for (uint32_t j = d->verb_ix.start[w]; j < d->verb_ix.start[w + 1]; j++) {
+            struct cand cd;
+            if (try_pattern(c, s, h, d->verb_ix.idx[j], &cd)) {
+                if (!have || better(&cd, best)) {
+                    *best = cd;
+                    have = true;
+                }
+            }
+        }
+    }
+    return have;
+}
+
+/* ---- events ---- */
+
+static int32_t date_of(const char *s) {
+    if (s == NULL) {
+        return 0;
+    }
+    int32_t v;
+    if (!date_parse(s, strlen(s), &v)) {
+        return 0;
+    }
+    if (v % 10000 == 0) {
+        return v + 701; /* a year: mid-year */
+    }
+    if (v % 100 == 0) {
+        return v + 15; /* a month: mid-month */
+    }
+    return v;
+}
+
+static bool same_country(const char *a, const char *b) {
+    return strncmp(a, b, 3) == 0;
+}
+
+static tumen_span span_of(const tumen_coder *c, uint32_t first, uint32_t n) {
+    tumen_span sp = {0, 0};
+    if (n == 0) {
+        return sp;
+    }
+    const struct tok *a = &c->text.toks[first];
+    const struct tok *b = &c->text.toks[first + n - 1];
+    sp.offset = a->off;
+    sp.length = b->off + b->len - a->off;
+    return sp;
+}
+
+static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+                               const struct sent *s, const struct cand *cd, int32_t sm,
+                               int32_t tm, bool symmetric) {
+    const struct mention *src = &c->ments[sm];
+    const struct mention *tgt = tm >= 0 ? &c->ments[tm] : NULL;
+    if (tgt == NULL || same_country(src->code, tgt->code)) {
+        return TUMEN_OK;
+    }
+    /* in-sentence duplicate (same dyad and root) */
+    const char *code = cd->v->code;
+    for (size_t i = 0; i < c->nevs; i++) {
+        tumen_event *o = &c->evs[i].ev;
+        if (o->sentence == sno && strcmp(o->source, src->code) == 0 &&
+            strcmp(o->target, tgt->code) == 0 && strncmp(o->code, code, 2) == 0) {
+            if (cd->spec > c->evs[i].spec && c->evs[i].head == cd->head) {
+                snprintf(o->code, sizeof o->code, "%s", code);
+            }
+            return TUMEN_OK;
+        }
+    }
+    if (!grow((void **)&c->evs, &c->cap_evs, c->nevs + 1, sizeof *c->evs)) {
+        return TUMEN_NOMEM;
+    }
+    struct out_ev *oe = &c->evs[c->nevs++];
+    memset(oe, 0, sizeof *oe);
+    oe->spec = cd->spec;
+    oe->head = cd->head;
+    tumen_event *e = &oe->ev;
+    e->doc_id = doc->id;
+    e->doc_text = doc->text;
+    e->date = doc->date;
+    e->sentence = sno;
+    e->sent.offset = s->off;
+    e->sent.length = s->len;
+    snprintf(e->source, sizeof e->source, "%s", src->code);
+    snprintf(e->target, sizeof e->target, "%s", tgt->code);
+    e->source_span = span_of(c, src->first, src->n);
+    e->target_span = span_of(c, tgt->first, tgt->n);
+    e->kind = TUMEN_KIND_EVENT;
+    snprintf(e->code, sizeof e->code, "%s", code);
+    memcpy(e->root, code, 2);
+    e->root[2] = '\0';
+    const struct cameo_code *cc = cameo_find(code);
+    e->goldstein = cc ? cc->goldstein : 0.0;
+    e->quad = cc ? cc->quad : 0;
+    e->symmetric = symmetric;
+    e->verb = span_of(c, cd->head, cd->head_n);
+    e->probability = -1.0;
+    e->pattern_file = file_of(c, cd->v->src.file);
+    e->pattern_line = cd->v->src.line;
+
+    /* modality, attribution, forecasts */
+    struct mod_input mi;
+    memset(&mi, 0, sizeof mi);
+    mi.t = &c->text;
+    mi.s = s;
+    mi.doc = doc->text;
+    mi.head = cd->head;
+    mi.head_n = cd->head_n;
+    mi.src_tok = src->first;
+    mi.tgt_tok = tgt->first;
+    mi.actors = c->mod_actors;
+    mi.nactors = c->nments;
+    mi.code = code;
+    struct mod_result mr;
+    modality_classify(&mi, &mr);
+    e->modality = mr.modality;
+    e->cue = mr.cue;
+    snprintf(e->attributed_to, sizeof e->attributed_to, "%s", mr.attributed_to);
+    if (mr.attrib_pronoun && c->prev_subject) {
+        snprintf(e->attributed_to, sizeof e->attributed_to, "%s", c->prev_subject);
+    }
+    if (mr.modality == TUMEN_FORECAST) {
+        e->probability_words = mr.prob_words;
+        e->probability = mr.probability;
+    }
+    /* quantity and time */
+    tumen_quantity q;
+    if (quantity_for_event(&c->text, s, doc->text, cd->head, cd->head_n, code, &q)) {
+        e->quantity = q;
+    }
+    char when[11] = "";
+    tumen_span wsp = {0, 0};
+    if (timex_for_event(&c->text, s, doc->text, cd->head, doc->date, when, &wsp)) {
+        memcpy(e->when, when, sizeof e->when);
+        e->when_span = wsp;
+    }
+    return TUMEN_OK;
+}
+
+static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+                              const struct sent *s, struct cand *cd) {
+    const struct vpattern *v = cd->v;
+    if (v->flags & VP_NULL) {
+        xline(c, "  head '%s' %s:%u: null pattern (---), no event", norm(c, cd->head),
+              file_of(c, v->src.file), v->src.line);
+        return TUMEN_OK;
+    }
+    bool sym = (v->flags & VP_SYMMETRIC) != 0;
+    uint32_t send = s->first + s->n;
+    uint32_t cend = clause_end(c, s, cd->last);
+    /* "between A and B" */
+    if (cd->tgt < 0 && cd->src < 0) {
+        for (uint32_t k = cd->head + cd->head_n; k < cend && k < cd->head + cd->head_n + 4; k++) {
+            if (c->text.toks[k].cls == WC_BETWEEN) {
+                int32_t a = find_object(c, k + 1, k + 4, -1);
+                if (a >= 0) {
+                    for (size_t j = (size_t)a + 1; j < c->nments; j++) {
+                        if (c->ments[j].group == c->ments[a].group) {
+                            cd->src = a;
+                            cd->tgt = (int32_t)j;
+                            cd->between = true;
+                            sym = true;
+                            break;
+                        }
+                    }
+                }
+                break;
+            }
+        }
+    }
+    cd->passive = !cd->between && !(v->flags & VP_NOUN) && is_passive(c, s, cd->head);
+    if (cd->passive) {
+        /* "X was attacked by Y": source after "by", target is the subject */
+        int32_t by = -1;
+        for (size_t i = 0; i < c->nments; i++) {
+            const struct mention *m = &c->ments[i];
+            if (m->first >= cd->head && m->first < cend && m->prep_cls == WC_BY) {
+                by = (int32_t)i;
+                break;
+            }
+        }
+        if (by < 0) {
+            xline(c, "  head '%s': agentless passive, not coded", norm(c, cd->head));
+            return TUMEN_OK;
+        }
+        int32_t subj = find_subject(c, s, cd->head, false);
+        cd->src = by;
+        if (subj >= 0) {
+            cd->tgt = subj;
+        } else if (cd->tgt == by) {
+            cd->tgt = -1;
+        }
+    }
+    if (cd->src < 0) {
+        cd->src = find_subject(c, s, cd->first, false);
+    }
+    if (cd->tgt < 0) {
+        uint32_t lim = cd->last + TARGET_REACH < cend ? cd->last + TARGET_REACH : cend;
+        cd->tgt = find_object(c, cd->last, lim, cd->src);
+        if (cd->tgt >= 0 && c->ments[cd->tgt].prep_cls == WC_BY) {
+            cd->tgt = -1;
+        }
+    }
+    if (cd->src < 0) {
+        /* a joint act whose compound is the object: "talks between A and B" handled above;
+         * "A and B signed" has the compound before the head */
+        xline(c, "  head '%s' %s:%u [%s]: no source actor, not coded", norm(c, cd->head),
+              file_of(c, v->src.file), v->src.line, v->code);
+        return TUMEN_OK;
+    }
+    const struct mention *sm = &c->ments[cd->src];
+    /* joint act within one compound: "Russia and North Korea signed a treaty" */
+    bool compound_src = false;
+    for (size_t i = 0; i < c->nments; i++) {
+        if (i != (size_t)cd->src && c->ments[i].group == sm->group) {
+            compound_src = true;
+        }
+    }
+    tumen_status st = TUMEN_OK;
+    if (cd->tgt < 0 && compound_src && sym) {
+        for (size_t i = 0; i < c->nments && st == TUMEN_OK; i++) {
+            for (size_t j = 0; j < c->nments && st == TUMEN_OK; j++) {
+                if (i != j && c->ments[i].group == sm->group && c->ments[j].group == sm->group) {
+                    st = push_event(c, doc, sno, s, cd, (int32_t)i, (int32_t)j, true);
+                }
+            }
+        }
+        xline(c, "  head '%s' %s:%u [%s]: joint act within the compound subject",
+              norm(c, cd->head), file_of(c, v->src.file), v->src.line, v->code);
+        return st;
+    }
+    if (cd->tgt < 0) {
+        xline(c, "  head '%s' %s:%u [%s]: source %s but no target, not coded", norm(c, cd->head),
+              file_of(c, v->src.file), v->src.line, v->code, sm->code);
+        return TUMEN_OK;
+    }
+    const struct mention *tm = &c->ments[cd->tgt];
+    xline(c, "  head '%s' %s:%u [%s]%s: %s -> %s", norm(c, cd->head), file_of(c, v->src.file),
+          v->src.line, v->code, cd->passive ? " (passive)" : "", sm->code, tm->code);
+    for (size_t i = 0; i < c->nments && st == TUMEN_OK; i++) {
+        if (c->ments[i].group != sm->group) {
+            continue;
+        }
+        for (size_t j = 0; j < c->nments && st == TUMEN_OK; j++) {
+            if (c->ments[j].group != tm->group || i == j) {
+                continue;
+            }
+            st = push_event(c, doc, sno, s, cd, (int32_t)i, (int32_t)j, sym);
+            if (st == TUMEN_OK && (sym && cd->between)) {
+                st = push_event(c, doc, sno, s, cd, (int32_t)j, (int32_t)i, sym);
+            }
+        }
+    }
+    (void)send;
+    return st;
+}
+
+static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+                                  const struct sent *s) {
+    const struct tumen_dict *d = c->d;
+    if (c->explain) {
+        xline(c, "sentence %u [%u+%u]: %.*s", sno, s->off, s->len, (int)(s->len > 600 ? 600 : s->len),
+              doc->text + s->off);
+        explain_tokens(c, s);
+    }
+    uint32_t disc;
+    if (match_discarded(d, &c->text, s, &disc)) {
+        xline(c, "  discarded by %s:%u", file_of(c, d->discards[disc].src.file),
+              d->discards[disc].src.line);
+        return TUMEN_OK;
+    }
+    c->nments = match_actors(d, &c->text, s, c->date, c->ments, MAX_MENTIONS);
+    for (size_t i = 0; i < c->nments; i++) {
+        c->mod_actors[i].first = c->ments[i].first;
+        c->mod_actors[i].n = c->ments[i].n;
+        c->mod_actors[i].code = c->ments[i].code;
+        if (c->explain) {
+            const struct mention *m = &c->ments[i];
+            xline(c, "  actor '%.*s' = %s (%s:%u) group %u%s%s", (int)span_of(c, m->first, m->n).length,
+                  doc->text + c->text.toks[m->first].off, m->code, file_of(c, m->line_file), m->line,
+                  m->group, m->after_prep ? " after-preposition" : "",
+                  m->possessive ? " possessive" : "");
+        }
+    }
+    if (c->nments == 0) {
+        return TUMEN_OK;
+    }
+    tumen_status st = TUMEN_OK;
+    uint32_t end = s->first + s->n;
+    for (uint32_t h = s->first; h < end && st == TUMEN_OK; h++) {
+        if (mention_at(c, h) >= 0) {
+            continue; /* a word inside an actor name is not a head */
+        }
+        struct cand cd;
+        if (!best_at(c, s, h, &cd)) {
+            continue;
+        }
+        st = emit_cand(c, doc, sno, s, &cd);
+    }
+    /* remember the subject for pronoun attribution in the next sentence */
+    int32_t first_subject = -1;
+    for (size_t i = 0; i < c->nments; i++) {
+        if (!c->ments[i].after_prep) {
+            first_subject = (int32_t)i;
+            break;
+        }
+    }
+    if (first_subject >= 0) {
+        snprintf(c->prev_subject_buf, sizeof c->prev_subject_buf, "%s",
+                 c->ments[first_subject].code);
+        c->prev_subject = c->prev_subject_buf;
+    }
+    return st;
+}
+
+static void utf8_position(const char *s, size_t bad, uint64_t *line, uint64_t *col) {
+    uint64_t l = 1, cl = 1;
+    for (size_t i = 0; i < bad; i++) {
+        if (s[i] == '\n') {
+            l++;
+            cl = 1;
+        } else {
+            cl++;
+        }
+    }
+    *line = l;
+    *col = cl;
+}
+
+tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_fn fn, void *ctx,
+                              tumen_error *err) {
+    if (c == NULL || doc == NULL || (doc->text == NULL && doc->len > 0)) {
+        return err_set(err, TUMEN_INVALID, doc && doc->id ? doc->id : "", 0, 0, "no document");
+    }
+    const char *id = doc->id ? doc->id : "";
+    size_t bad = 0;
+    if (doc->len > 0 && tumen_utf8_check(doc->text, doc->len, &bad) != TUMEN_OK) {
+        uint64_t line, col;
+        utf8_position(doc->text, bad, &line, &col);
+        tumen_status st = err_set(err, TUMEN_UTF8, id, line, col,
+                                  "invalid UTF-8 or NUL byte at byte %zu", bad);
+        if (err) {
+            err->byte = bad;
+        }
+        return st;
+    }
+    if (doc->date != NULL && doc->date[0] != '\0') {
+        int32_t v;
+        if (!date_parse(doc->date, strlen(doc->date), &v)) {
+            return err_set(err, TUMEN_DATE, id, 0, 0,
+                           "invalid date '%.40s' (YYYY, YYYY-MM or YYYY-MM-DD)", doc->date);
+        }
+    }
+    c->date = date_of(doc->date);
+    c->prev_subject = NULL;
+    tumen_status st = text_split(&c->text, doc->len ? doc->text : "", doc->len);
+    if (st != TUMEN_OK) {
+        return err_set(err, st, id, 0, 0, "cannot tokenize: %s", tumen_strerror(st));
+    }
+    match_lookup(c->d, &c->text, c->text.toks, 0, c->text.ntoks);
+    c->nevs = 0;
+    for (size_t i = 0; i < c->text.nsents && st == TUMEN_OK; i++) {
+        st = code_sentence(c, doc, (uint32_t)(i + 1), &c->text.sents[i]);
+    }
+    if (st != TUMEN_OK) {
+        return err_set(err, st, id, 0, 0, "%s", tumen_strerror(st));
+    }
+    c->ndocs++;
+    c->nsents += c->text.nsents;
+    c->nbytes += doc->len;
+    for (size_t i = 0; i < c->nevs; i++) {
+        tumen_event *e = &c->evs[i].ev;
+        if ((c->opt.flags & TUMEN_OPT_FACTS_ONLY) && e->modality != TUMEN_ASSERTED &&
+            e->modality != TUMEN_REPORTED) {
+            continue;
+        }
+        c->nevents++;
+        if (fn && fn(ctx, e) != 0) {
+            return err_set(err, TUMEN_STOPPED, id, 0, 0, "stopped by callback");
+        }
+    }
+    return TUMEN_OK;
+}
