@@ -107,7 +107,8 @@ typedef struct tumen_dyad_period {
 
 typedef struct tumen_dyad_summary {
     size_t nchannels;
-    char **channels; /* channel names, in the order of the channel table */
+    char **channels;       /* channel ids, in the order of the channel table */
+    char **channel_labels; /* their display labels ("Military & arms") */
     size_t nperiods;
     tumen_dyad_period *periods; /* sorted by key */
     tumen_dyad_period total;

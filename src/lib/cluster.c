@@ -9,11 +9,14 @@
  *                   statistics use "stat:<unit>";
  *          mode:    F facts (asserted, reported), P possible (hypothetical, forecast),
  *                   N negated or denied.
- *   when = the event's stated time ("when") must be compatible with the cluster's:
+ *   when = the event's stated time ("when"), or, when the text states none, its document's
+ *          date cut to the month ("2024-06"), must be compatible with the cluster's time:
  *          equal ("when=exact"), one a prefix of the other ("when=prefix", e.g. 2022 and
  *          2022-08; the cluster keeps the common prefix), or one of them empty
- *          ("when=one-empty"). Among several candidates the most specific match wins, then
- *          the cluster with most mentions. An event that matches nothing starts a cluster
+ *          ("when=one-empty"; only when neither a when nor a document date exists). Rules
+ *          that used the document date are named "doc-date=exact" / "doc-date=prefix".
+ *          Among several candidates the most specific match wins, then the cluster with the
+ *          most mentions. An event that matches nothing starts a cluster
  *          ("new"). Events with an unknown source or target country are not clustered. */
 #include "store_impl.h"
 
@@ -182,7 +185,13 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
         }
     }
     /* choose: exact > prefix (longest) > one-empty; ties by mentions */
-    const char *t = e->when;
+    char t[11];
+    int from_doc = e->when[0] == '\0';
+    if (from_doc) {
+        snprintf(t, sizeof t, "%.7s", p->date);
+    } else {
+        snprintf(t, sizeof t, "%s", e->when);
+    }
     int best = -1, best_rank = 0;
     size_t best_len = 0;
     int64_t best_m = -1;
@@ -237,9 +246,13 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
         p->cluster_rule = "new";
     } else {
         c = &s->cls[best];
-        p->cluster_rule = best_rank == 3 ? "when=exact"
-                          : best_rank == 2 ? "when=prefix"
-                                           : "when=one-empty";
+        if (best_rank == 1) {
+            p->cluster_rule = "when=one-empty";
+        } else if (from_doc) {
+            p->cluster_rule = best_rank == 3 ? "doc-date=exact" : "doc-date=prefix";
+        } else {
+            p->cluster_rule = best_rank == 3 ? "when=exact" : "when=prefix";
+        }
         if (best_rank == 2) {
             c->time[best_len] = '\0';
         } else if (best_rank == 1 && c->time[0] == '\0') {

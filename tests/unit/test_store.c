@@ -334,21 +334,24 @@ TEST(store_clusters) {
     e = make_event(t3, 1, t3, "RUS", "PRK", "0311", "2024");
     ASSERT_EQ_INT(add_doc(s, "d3", "2024", t3, &e, 1), 1);
     e = make_event(t4, 1, t4, "RUS", "PRK", "061", ""); /* econ family, no time */
-    ASSERT_EQ_INT(add_doc(s, "d4", "2023", t4, &e, 1), 1);
+    ASSERT_EQ_INT(add_doc(s, "d4", "2022-09-30", t4, &e, 1), 1); /* no when: doc month */
+    static const char t5[] = "Russia hosted a delegation.";
+    e = make_event(t5, 1, t5, "RUS", "PRK", "061", ""); /* 2025: too late for 2022 */
+    ASSERT_EQ_INT(add_doc(s, "d5", "2025-01-05", t5, &e, 1), 1);
     tumen_error err = {0};
     ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
     tumen_store_free(s);
-    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM clusters"), 2);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM clusters"), 3);
     ASSERT_EQ_INT(query_int(path, "SELECT mentions FROM clusters WHERE event_time='2022'"), 3);
     ASSERT_EQ_INT(query_int(path, "SELECT sources FROM clusters WHERE event_time='2022'"), 3);
     char str[128];
     query_str(path, "SELECT first_date||' '||last_date FROM clusters WHERE event_time='2022'",
               str, sizeof str);
-    ASSERT_EQ_STR(str, "2022 2023");
+    ASSERT_EQ_STR(str, "2022 2022-09-30");
     query_str(path, "SELECT key FROM clusters WHERE event_time='2022'", str, sizeof str);
     ASSERT_EQ_STR(str, "RUS>PRK|econ|labour|F");
     query_str(path, "SELECT group_concat(rule, ',') FROM cluster_members", str, sizeof str);
-    ASSERT_EQ_STR(str, "new,when=prefix,new,when=one-empty");
+    ASSERT_EQ_STR(str, "new,when=prefix,new,doc-date=prefix,new");
 }
 
 int main(void) {
