@@ -64,6 +64,7 @@ struct tumen_coder {
     struct buf xbuf;
     uint64_t ndocs, nsents, nevents, nbytes;
     int32_t date;
+    bool seen_prk, seen_kor;  /* the document has named North / South Korea */
     const char *prev_subject; /* subject code of the previous sentence, for pronouns */
     char prev_subject_buf[DICT_CODE_MAX];
 };
@@ -637,8 +638,8 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     bool sym = (v->flags & VP_SYMMETRIC) != 0;
     uint32_t send = s->first + s->n;
     uint32_t cend = clause_end(c, s, cd->last);
-    /* "between A and B" */
-    if (cd->tgt < 0 && cd->src < 0) {
+    /* "between A and B" fills both slots unless the pattern placed a target itself */
+    if (cd->tgt < 0) {
         for (uint32_t k = cd->head + cd->head_n; k < cend && k < cd->head + cd->head_n + 4; k++) {
             if (c->text.toks[k].cls == WC_BETWEEN) {
                 int32_t a = find_object(c, k + 1, k + 4, -1);
@@ -682,6 +683,28 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     }
     if (cd->src < 0) {
         cd->src = find_subject(c, s, cd->first, false);
+    }
+    if (cd->src < 0 && !cd->passive) {
+        /* "Meeting with X in Y, the ambassador of Z announced ...": a sentence-initial
+         * participle takes the subject of the main clause after its comma */
+        const struct tok *hk = &c->text.toks[cd->head];
+        bool opener = cd->head <= s->first + 1 && hk->nlen > 4 &&
+                      memcmp(tok_norm(&c->text, hk) + hk->nlen - 3, "ing", 3) == 0;
+        for (uint32_t k = cd->last; opener && k < send; k++) {
+            if (c->text.toks[k].nlen == 1 && norm(c, k)[0] == ',') {
+                for (uint32_t j = k + 1; j < send; j++) {
+                    int32_t m = mention_at(c, j);
+                    if (m >= 0 && !c->ments[m].after_prep) {
+                        cd->src = m;
+                        break;
+                    }
+                    if (m >= 0) {
+                        j = c->ments[m].first + c->ments[m].n - 1;
+                    }
+                }
+                break;
+            }
+        }
     }
     if (cd->tgt < 0) {
         uint32_t lim = cd->last + TARGET_REACH < cend ? cd->last + TARGET_REACH : cend;
@@ -744,6 +767,66 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     return st;
 }
 
+/* "the North" / "the South" stand for North / South Korea in a document that has named
+ * them (analysis prose uses them constantly); elsewhere they are not actors. */
+static void add_context_mentions(tumen_coder *c, const struct sent *s) {
+    for (size_t i = 0; i < c->nments; i++) {
+        if (strncmp(c->ments[i].code, "PRK", 3) == 0) {
+            c->seen_prk = true;
+        } else if (strncmp(c->ments[i].code, "KOR", 3) == 0) {
+            c->seen_kor = true;
+        }
+    }
+    if (!c->seen_prk && !c->seen_kor) {
+        return;
+    }
+    uint32_t end = s->first + s->n;
+    uint32_t maxg = 0;
+    for (size_t i = 0; i < c->nments; i++) {
+        maxg = c->ments[i].group > maxg ? c->ments[i].group : maxg;
+    }
+    for (uint32_t k = s->first + 1; k < end && c->nments < MAX_MENTIONS; k++) {
+        bool north = norm_is(c, k, "north") && c->seen_prk;
+        bool south = norm_is(c, k, "south") && c->seen_kor;
+        if (!(north || south) || !norm_is(c, k - 1, "the") || mention_at(c, k) >= 0) {
+            continue;
+        }
+        if (k + 1 < end) {
+            const struct tok *nx = &c->text.toks[k + 1];
+            if ((nx->flags & TF_CAP) || (nx->flags & TF_HYPHEN) || norm_is(c, k + 1, "korea") ||
+                norm_is(c, k + 1, "korean")) {
+                continue;
+            }
+        }
+        /* insert sorted by position */
+        size_t at = 0;
+        while (at < c->nments && c->ments[at].first < k) {
+            at++;
+        }
+        memmove(&c->ments[at + 1], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
+        struct mention *m = &c->ments[at];
+        memset(m, 0, sizeof *m);
+        m->first = k;
+        m->n = 1;
+        snprintf(m->code, sizeof m->code, "%s", north ? "PRK" : "KOR");
+        m->actor = TUMEN_NOID;
+        m->group = ++maxg;
+        m->prep_tok = TUMEN_NOID;
+        if (k + 1 < end && (c->text.toks[k + 1].flags & TF_POSS)) {
+            m->possessive = true;
+        }
+        if (k >= s->first + 2) {
+            uint16_t pc = c->text.toks[k - 2].cls;
+            if (pc == WC_PREP || pc == WC_BY || pc == WC_BETWEEN) {
+                m->after_prep = true;
+                m->prep_cls = (uint8_t)pc;
+                m->prep_tok = k - 2;
+            }
+        }
+        c->nments++;
+    }
+}
+
 static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
                                   const struct sent *s) {
     const struct tumen_dict *d = c->d;
@@ -759,6 +842,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         return TUMEN_OK;
     }
     c->nments = match_actors(d, &c->text, s, c->date, c->ments, MAX_MENTIONS);
+    add_context_mentions(c, s);
     for (size_t i = 0; i < c->nments; i++) {
         c->mod_actors[i].first = c->ments[i].first;
         c->mod_actors[i].n = c->ments[i].n;
@@ -842,6 +926,7 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
     }
     c->date = date_of(doc->date);
     c->prev_subject = NULL;
+    c->seen_prk = c->seen_kor = false;
     tumen_status st = text_split(&c->text, doc->len ? doc->text : "", doc->len);
     if (st != TUMEN_OK) {
         return err_set(err, st, id, 0, 0, "cannot tokenize: %s", tumen_strerror(st));

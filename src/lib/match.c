@@ -271,9 +271,16 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
             }
         }
         /* agent before: "officials of Russia" is handled by the agent-first rule below */
-        m->adjective = !m->possessive && m->n == n && after < end &&
-                       (t->toks[after].flags & TF_WORD) && t->toks[after].cls == WC_NONE &&
-                       !(t->toks[after].flags & TF_CAP);
+        /* "Russian oil": a country word before a plain noun. A following verb form
+         * ("Russia withdraw", "Russia sent") makes it a subject, not a modifier. */
+        if (!m->possessive && m->n == n && after < end) {
+            const struct tok *nx = &t->toks[after];
+            bool verbish = nx->lemma != TUMEN_NOID ||
+                           (nx->id != TUMEN_NOID && nx->id < d->verb_ix.nwords &&
+                            d->verb_ix.start[nx->id + 1] > d->verb_ix.start[nx->id]);
+            m->adjective = (nx->flags & TF_WORD) && nx->cls == WC_NONE &&
+                           !(nx->flags & TF_CAP) && !verbish;
+        }
         /* governing preposition */
         if (k > s->first) {
             size_t p = k - 1;
@@ -312,7 +319,9 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
             }
         }
     }
-    /* compound groups: mentions joined by "and", "," or "and the" */
+    /* compound groups: "A and B", "A, B and C", "A and the B". A comma alone is an
+     * apposition ("the ambassador to Russia, Sin Hong Chol,"), not a list, and a member
+     * followed by a finite verb starts a new clause ("to Ukraine and South Korea strikes"). */
     uint32_t g = 0;
     for (size_t i = 0; i < nm; i++) {
         if (i > 0) {
@@ -322,7 +331,7 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
             bool saw_and = false;
             for (size_t x = gap_first; joined && x < gap_end; x++) {
                 const struct tok *tk = &t->toks[x];
-                if (tk->cls == WC_AND) {
+                if (tk->cls == WC_AND || tk->cls == WC_OR) {
                     saw_and = true;
                 } else if (tk->cls == WC_DET ||
                            (tk->nlen == 1 && tok_norm(t, tk)[0] == ',')) {
@@ -331,15 +340,47 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
                     joined = false;
                 }
             }
-            bool comma_list = false;
             if (joined && !saw_and) {
-                /* "A, B and C": a comma joins only if an "and" follows the next mention */
-                const struct mention *nx = &out[i];
-                size_t after = nx->first + nx->n;
-                comma_list = i + 1 < nm && after < end && (t->toks[after].cls == WC_AND ||
-                                                           tok_norm(t, &t->toks[after])[0] == ',');
+                /* a comma joins only inside a list that ends in "and"/"or" + mention */
+                size_t j = i;
+                bool list = false;
+                while (j + 1 < nm) {
+                    size_t a = out[j].first + out[j].n, b = out[j + 1].first;
+                    if (b <= a || b - a > 3) {
+                        break;
+                    }
+                    bool sep_ok = true, sep_and = false;
+                    for (size_t x = a; x < b; x++) {
+                        const struct tok *tk = &t->toks[x];
+                        if (tk->cls == WC_AND || tk->cls == WC_OR) {
+                            sep_and = true;
+                        } else if (!(tk->cls == WC_DET ||
+                                     (tk->nlen == 1 && tok_norm(t, tk)[0] == ','))) {
+                            sep_ok = false;
+                        }
+                    }
+                    if (!sep_ok) {
+                        break;
+                    }
+                    if (sep_and) {
+                        list = true;
+                        break;
+                    }
+                    j++;
+                }
+                joined = list;
             }
-            if (!(joined && (saw_and || comma_list))) {
+            if (joined && saw_and) {
+                /* "... and South Korea strikes ...": a verb right after the member */
+                size_t after = out[i].first + out[i].n;
+                if (after < end && (t->toks[after].flags & TF_WORD) &&
+                    (t->toks[after].cls == WC_MODAL || t->toks[after].cls == WC_HAVE ||
+                     (t->toks[after].lemma != TUMEN_NOID && t->toks[after].cls == WC_NONE &&
+                      !(t->toks[after].flags & TF_CAP)))) {
+                    joined = false;
+                }
+            }
+            if (!joined) {
                 g++;
             }
         }
