@@ -147,9 +147,9 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
                             tumen_error *err) {
     const tumen_event *e = &p->ev;
     char a[4], b[4];
-    snprintf(a, sizeof a, "%.3s", e->source);
-    snprintf(b, sizeof b, "%.3s", e->target);
-    if (strlen(a) < 3 || strlen(b) < 3 || strcmp(a, "---") == 0 || strcmp(b, "---") == 0) {
+    store_country(e->source, a);
+    store_country(e->target, b);
+    if (strcmp(a, "---") == 0 || strcmp(b, "---") == 0) {
         return TUMEN_OK;
     }
     char family[32];

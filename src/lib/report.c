@@ -201,9 +201,10 @@ static int keep_fact(const tumen_evidence *e) {
            strcmp(e->channel, "troops") == 0;
 }
 
-/* Context: the dyad's members with third parties in multilateral, sanctions, troops. */
+/* Context: the dyad's members with third parties in multilateral, sanctions, troops,
+ * treaties, or with a quantity. */
 static int keep_context(const tumen_evidence *e) {
-    return strcmp(e->channel, "un") == 0 || strcmp(e->channel, "sanctions") == 0 ||
+    return e->has_quantity || strcmp(e->channel, "un") == 0 || strcmp(e->channel, "sanctions") == 0 ||
            strcmp(e->channel, "troops") == 0 || strcmp(e->channel, "treaties") == 0;
 }
 
@@ -807,7 +808,7 @@ tumen_status tumen_store_report(tumen_store *s, const tumen_report_options *o, c
     qsort(key.v, key.n, sizeof *key.v, cmp_item);
     facts_table(&w, &key, true);
     put(&w, "<h2>Around the dyad</h2><p class=\"sub\">Each side with third parties: UN and "
-            "multilateral bodies, sanctions, troops, treaties.</p>");
+            "multilateral bodies, sanctions, troops, treaties, and facts with quantities.</p>");
     facts_table(&w, &ctx, true);
     put(&w, "<h2>Forecasts and hypotheticals</h2><p class=\"sub\">As the texts state them, "
             "with their probability words.</p>");

@@ -581,7 +581,10 @@ int tumen_store_add_event(void *store, const tumen_event *ev) {
 
 /* ---- writing a document ---- */
 
-static void country(const char *code, char out[4]) {
+void store_country(const char *code, char out[4]) {
+    if (strncmp(code, "IGO", 3) == 0 && strlen(code) >= 6) {
+        code += 3;
+    }
     size_t n = 0;
     while (n < 3 && code[n]) {
         out[n] = code[n];
@@ -621,8 +624,8 @@ static void bind_str_or_null(sqlite3_stmt *q, int i, const char *v) {
 static tumen_status agg_add(tumen_store *s, const struct pev *p) {
     struct agg_key k;
     memset(&k, 0, sizeof k);
-    country(p->ev.source, k.src);
-    country(p->ev.target, k.tgt);
+    store_country(p->ev.source, k.src);
+    store_country(p->ev.target, k.tgt);
     k.month = p->date_key / 100;
     k.channel = intern_add(&s->strs, p->ev.channel, strlen(p->ev.channel));
     if (k.channel == TUMEN_NOID) {
@@ -678,8 +681,8 @@ static tumen_status insert_event(tumen_store *s, struct pev *p, int64_t doc_row,
     const tumen_event *e = &p->ev;
     sqlite3_stmt *q = s->ins_ev;
     char sc[4], tc[4];
-    country(e->source, sc);
-    country(e->target, tc);
+    store_country(e->source, sc);
+    store_country(e->target, tc);
     int stat = e->kind == TUMEN_KIND_STATISTIC;
     int64_t id = s->next_event_id++;
     if (!(s->flags & TUMEN_STORE_NO_CLUSTERS)) {

@@ -99,6 +99,10 @@ tumen_status store_db_error(tumen_store *s, tumen_error *err, const char *what);
 /* "YYYY[-MM[-DD]]" from a date in any date_parse form; out is "" when invalid. */
 void store_norm_date(const char *in, char out[11], int32_t *key);
 
+/* The country part of a CAMEO actor code: its first 3 letters ("PRKMIL" -> "PRK"), the
+ * organisation of a Phoenix "IGO" code ("IGOUNO" -> "UNO"), "---" when unknown. */
+void store_country(const char *code, char out[4]);
+
 /* Clusters (cluster.c). */
 void cluster_cache_init(tumen_store *s);
 void cluster_cache_clear(tumen_store *s);
