@@ -378,6 +378,8 @@ struct cue {
     uint32_t pa, pb; /* probability words [pa, pb) for forecasts */
     enum kind kind;
     enum scope scope;
+    uint32_t ga, gb; /* tokens [ga, gb) inside the cue that are not cue words (the gap in
+                      * "called ... fake"); the head may be there */
     uint32_t spk;    /* for "according to": first token after "to" */
     bool unnamed;    /* adverbs, passives: the source is unnamed */
 };
@@ -490,12 +492,14 @@ static bool cue_at(const struct cx *c, uint32_t k, struct cue *q) {
         return true;
     }
     if (HAS(calling_verbs, w)) {
-        for (uint32_t j = k + 1; j < c->end && j <= k + 8; j++) {
+        for (uint32_t j = k + 1; j < c->end && j <= k + 12; j++) {
             if (strong_start(c, j)) {
                 break;
             }
             if (IN(fake_words, c, j)) {
                 set(q, k, j + 1, K_DENY, SC_DENY);
+                q->ga = k + 1;
+                q->gb = j;
                 if (flag(c, j + 1, TF_QUOTE)) {
                     q->b = j + 2;
                 }
@@ -511,6 +515,8 @@ static bool cue_at(const struct cx *c, uint32_t k, struct cue *q) {
             for (uint32_t j = k + 1; j < c->end && j <= k + 8; j++) {
                 if (is(c, j, "as")) {
                     set(q, k, j + 1, K_DENY, SC_DENY);
+                    q->ga = k + 1;
+                    q->gb = j;
                     return true;
                 }
             }
@@ -520,6 +526,8 @@ static bool cue_at(const struct cx *c, uint32_t k, struct cue *q) {
         for (uint32_t j = k + 1; j < c->end && j <= k + 3; j++) {
             if (IN(claim_nouns, c, j)) {
                 set(q, k, j + 1, K_DENY, SC_DENY);
+                q->ga = k + 1;
+                q->gb = j;
                 return true;
             }
         }
@@ -684,7 +692,11 @@ static bool cue_at(const struct cx *c, uint32_t k, struct cue *q) {
 
 /* ---- scope ---- */
 
-static bool governs(const struct cx *c, const struct cue *q, uint32_t head) {
+static bool governs(const struct cx *c, const struct cue *q, uint32_t head, uint32_t he) {
+    /* "sent no troops", "sent neither troops nor money": the object's negation negates the act */
+    if (q->kind == K_NEG && q->scope == SC_RIGHT && q->a >= he && q->a <= he + 1) {
+        return true;
+    }
     switch (q->scope) {
     case SC_CLAUSE:
         return same_clause(c, q->a, head);
@@ -782,7 +794,12 @@ static void speaker(const struct cx *c, const struct mod_input *in, const struct
             }
         }
         /* postposed inverted: ", said the ministry" -> the actor right after the verb */
-        if (clause_first(c, q->a) + 1 >= q->a) {
+        uint32_t cf = clause_first(c, q->a);
+        uint32_t words_after = 0;
+        for (uint32_t j = q->b; j < c->end; j++) {
+            words_after += flag(c, j, TF_WORD) ? 1u : 0u;
+        }
+        if (cf + 1 >= q->a && cf > c->first && words_after <= 5 && !in_relative(c, cf - 1)) {
             for (size_t i = 0; i < in->nactors; i++) {
                 const struct mod_actor *a = &in->actors[i];
                 if (a->first >= q->b && a->first <= q->b + 3 &&
@@ -812,7 +829,7 @@ static void speaker(const struct cx *c, const struct mod_input *in, const struct
         }
         for (uint32_t j = q->a; j > stop; j--) {
             uint32_t i = j - 1;
-            if (IN(unnamed_nouns, c, i)) {
+            if (IN(unnamed_nouns, c, i) && q->a - i <= 3) {
                 best = NULL;
                 memcpy(out->attributed_to, "---", 4);
                 return;
@@ -874,6 +891,12 @@ static uint32_t cue_dist(const struct cue *q, uint32_t head) {
     return q->a > head ? q->a - head + 1 : head - q->a;
 }
 
+/* "will" alone: any other hedge governing the same head says more. */
+static bool plain_will(const struct cx *c, const struct cue *q) {
+    return q->pb == q->pa + 1 && (is(c, q->pa, "will") || is(c, q->pa, "'ll") ||
+                                  is(c, q->pa, "shall"));
+}
+
 static bool speech_act(const char *code) {
     if (code == NULL || strlen(code) < 2 || code[0] < '0' || code[0] > '9') {
         return false;
@@ -911,13 +934,13 @@ void modality_classify(const struct mod_input *in, struct mod_result *out) {
         if (!cue_at(&c, k, &q)) {
             continue;
         }
-        if (q.a < he && q.b > head) {
+        if (q.a < he && q.b > head && !(head >= q.ga && he <= q.gb)) {
             continue; /* the head itself ("accused", "denied" coded as the event) */
         }
         if (speech && q.a >= he) {
             continue; /* "X proposed talks that would ..." : the proposal is asserted */
         }
-        if (!governs(&c, &q, head)) {
+        if (!governs(&c, &q, head, he)) {
             continue;
         }
         if (ncand < 64) {
@@ -948,8 +971,10 @@ void modality_classify(const struct mod_input *in, struct mod_result *out) {
         if (q.kind == K_FORECAST && (question || (have_q && q.a > qword.a))) {
             q.kind = K_HYPO; /* "Will Russia ...?", "it is unknown when ... will" */
         }
+        /* the leftmost hedge governs the others: "unlikely that X will" -> "unlikely" */
         if (q.kind == K_FORECAST &&
-            (!have_fc || cue_dist(&q, head) < cue_dist(&forecast, head))) {
+            (!have_fc || (plain_will(&c, &forecast) && !plain_will(&c, &q)) ||
+             (plain_will(&c, &forecast) == plain_will(&c, &q) && q.a < forecast.a))) {
             forecast = q;
             have_fc = true;
         }
