@@ -59,6 +59,10 @@ struct tumen_coder {
     size_t nments;
     struct out_ev *evs;
     size_t nevs, cap_evs;
+    size_t sent_evs;          /* index of the current sentence's first event */
+    uint32_t cur_first, cur_n; /* the sentence tok_ment describes */
+    int16_t *tok_ment;        /* token (relative to the sentence) -> mention, -1 none */
+    size_t cap_tok_ment;
     tumen_explain_fn explain;
     void *explain_ctx;
     struct buf xbuf;
@@ -95,6 +99,7 @@ void tumen_coder_free(tumen_coder *c) {
     }
     text_fini(&c->text);
     free(c->evs);
+    free(c->tok_ment);
     buf_fini(&c->xbuf);
     free(c);
 }
@@ -184,14 +189,31 @@ static bool clause_word(const tumen_coder *c, uint32_t k) {
     return cls == WC_SUB || cls == WC_REL;
 }
 
-/* Mention index covering token k, or -1. */
+/* Mention index covering token k of the current sentence, or -1. */
 static int32_t mention_at(const tumen_coder *c, uint32_t k) {
-    for (size_t i = 0; i < c->nments; i++) {
-        if (k >= c->ments[i].first && k < c->ments[i].first + c->ments[i].n) {
-            return (int32_t)i;
+    if (k < c->cur_first || k - c->cur_first >= c->cur_n) {
+        return -1;
+    }
+    return c->tok_ment[k - c->cur_first];
+}
+
+static tumen_status index_mentions(tumen_coder *c, const struct sent *s) {
+    if (!grow((void **)&c->tok_ment, &c->cap_tok_ment, s->n + 1, sizeof *c->tok_ment)) {
+        return TUMEN_NOMEM;
+    }
+    c->cur_first = s->first;
+    c->cur_n = s->n;
+    for (uint32_t i = 0; i < s->n; i++) {
+        c->tok_ment[i] = -1;
+    }
+    for (size_t m = 0; m < c->nments; m++) {
+        for (uint32_t k = c->ments[m].first; k < c->ments[m].first + c->ments[m].n; k++) {
+            if (k >= s->first && k - s->first < s->n) {
+                c->tok_ment[k - s->first] = (int16_t)m;
+            }
         }
     }
-    return -1;
+    return TUMEN_OK;
 }
 
 /* End (exclusive) of the clause region that starts after token from. */
@@ -296,7 +318,28 @@ static bool elem_word_at(const tumen_coder *c, const struct velem *e, uint32_t k
     if (e->kind == VE_SET && e->value < d->nsets) {
         const struct wordset *ws = &d->sets[e->value];
         uint32_t best = 0;
-        for (uint32_t a = 0; a < ws->nalts; a++) {
+        const struct tok *tk = &c->text.toks[k];
+        uint32_t keys[4] = {tk->id, tk->lemma, tk->lemma2, tk->pfx};
+        for (int ki = 0; ki < 4; ki++) {
+        uint32_t key = keys[ki];
+        bool dup = key == TUMEN_NOID;
+        for (int kj = 0; kj < ki; kj++) {
+            dup |= keys[kj] == key;
+        }
+        if (dup) {
+            continue;
+        }
+        /* alternatives are sorted by first word: binary search the first one */
+        uint32_t lo = 0, hi = ws->nalts;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (ws->alts[mid].w[0] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (uint32_t a = lo; a < ws->nalts && ws->alts[a].w[0] == key; a++) {
             const struct phrase *ph = &ws->alts[a];
             /* phrase match with lemma readings on each word */
             uint32_t pos = k;
@@ -312,6 +355,7 @@ static bool elem_word_at(const tumen_coder *c, const struct velem *e, uint32_t k
             if (ok && pos - k > best) {
                 best = pos - k;
             }
+        }
         }
         if (best) {
             *len = best;
@@ -547,7 +591,7 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     }
     /* in-sentence duplicate (same dyad and root) */
     const char *code = cd->v->code;
-    for (size_t i = 0; i < c->nevs; i++) {
+    for (size_t i = c->sent_evs; i < c->nevs; i++) {
         tumen_event *o = &c->evs[i].ev;
         if (o->sentence == sno && strcmp(o->source, src->code) == 0 &&
             strcmp(o->target, tgt->code) == 0 && strncmp(o->code, code, 2) == 0) {
@@ -841,8 +885,16 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
               d->discards[disc].src.line);
         return TUMEN_OK;
     }
+    c->sent_evs = c->nevs;
     c->nments = match_actors(d, &c->text, s, c->date, c->ments, MAX_MENTIONS);
+    if (index_mentions(c, s) != TUMEN_OK) {
+        return TUMEN_NOMEM;
+    }
+    size_t before = c->nments;
     add_context_mentions(c, s);
+    if (c->nments != before && index_mentions(c, s) != TUMEN_OK) {
+        return TUMEN_NOMEM;
+    }
     for (size_t i = 0; i < c->nments; i++) {
         c->mod_actors[i].first = c->ments[i].first;
         c->mod_actors[i].n = c->ments[i].n;

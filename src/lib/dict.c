@@ -17,6 +17,14 @@ tumen_status tumen_dict_new(tumen_dict **out) {
     arena_init(&d->arena);
     intern_init(&d->words);
     intern_init(&d->files_tab);
+    /* closed-class words always have ids, so tokens carry their class */
+    for (size_t i = 0; text_class_word(i) != NULL; i++) {
+        const char *w = text_class_word(i);
+        if (intern_add(&d->words, w, strlen(w)) == TUMEN_NOID) {
+            tumen_dict_free(d);
+            return TUMEN_NOMEM;
+        }
+    }
     *out = d;
     return TUMEN_OK;
 }
@@ -40,6 +48,7 @@ void tumen_dict_free(tumen_dict *d) {
     free(d->forms);
     free(d->lemma_of);
     free(d->lemma_of2);
+    free(d->wclass);
     windex_free(&d->actor_ix);
     windex_free(&d->agent_ix);
     windex_free(&d->verb_ix);
@@ -337,8 +346,10 @@ static bool has_tag(const char *s, size_t n, const char *tag) {
 }
 
 tumen_dict_format dict_detect(const char *path, const char *head, size_t n) {
-    if (ends_with(path, ".actors") || ends_with(path, ".agents") || ends_with(path, ".verbs") ||
-        ends_with(path, ".sets") || ends_with(path, ".discards") || ends_with(path, ".issues")) {
+    if (ends_with(path, ".sets") || ends_with(path, ".discards") || ends_with(path, ".issues")) {
+        return TUMEN_DICT_TUMEN; /* extensions only tumen uses */
+    }
+    if (ends_with(path, ".actors") || ends_with(path, ".agents") || ends_with(path, ".verbs")) {
         /* TABARI uses .actors/.verbs/.agents too: ours has "CODE :" lines or '@'. */
         for (size_t i = 0; i + 1 < n; i++) {
             if (head[i] == '\n' || i == 0) {
@@ -590,6 +601,15 @@ static tumen_status index_phrases(struct tumen_dict *d, struct windex *x, const 
     return st;
 }
 
+static int cmp_alt(const void *a, const void *b) {
+    const struct phrase *x = a, *y = b;
+    uint32_t fx = x->n ? x->w[0] : 0, fy = y->n ? y->w[0] : 0;
+    if (fx != fy) {
+        return fx < fy ? -1 : 1;
+    }
+    return x->n > y->n ? -1 : (x->n < y->n);
+}
+
 tumen_status tumen_dict_finish(tumen_dict *d, tumen_error *err) {
     if (d == NULL) {
         return err_set(err, TUMEN_INVALID, "", 0, 0, "no dictionary");
@@ -623,6 +643,16 @@ tumen_status tumen_dict_finish(tumen_dict *d, tumen_error *err) {
         }
     }
     d->nlemma = nw;
+    d->wclass = calloc(nw ? nw : 1, sizeof *d->wclass);
+    if (d->wclass == NULL) {
+        return err_set(err, TUMEN_NOMEM, "", 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < nw; i++) {
+        d->wclass[i] = text_word_class(d->words.strs[i], d->words.lens[i]);
+    }
+    for (size_t i = 0; i < d->nsets; i++) {
+        qsort(d->sets[i].alts, d->sets[i].nalts, sizeof *d->sets[i].alts, cmp_alt);
+    }
     st = index_phrases(d, &d->actor_ix, d->actors, d->nactors, sizeof *d->actors,
                        offsetof(struct actor, ph));
     if (st == TUMEN_OK) {

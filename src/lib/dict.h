@@ -90,7 +90,7 @@ struct vpattern {
 
 struct wordset {
     uint32_t name; /* word id of the label ("&TIETYPES" or "@arms"), or NOID */
-    struct phrase *alts;
+    struct phrase *alts; /* sorted by first word id by tumen_dict_finish */
     uint32_t nalts;
 };
 
@@ -147,6 +147,7 @@ struct tumen_dict {
     struct windex actor_ix, agent_ix, verb_ix, discard_ix, issue_ix;
     uint32_t *lemma_of; /* word id -> lemma id (NOID = itself) */
     uint32_t *lemma_of2; /* second reading (noun vs verb), NOID if none */
+    uint16_t *wclass;    /* word id -> enum word_class */
     size_t nlemma;
 };
 

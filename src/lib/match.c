@@ -13,9 +13,13 @@ void match_lookup(const struct tumen_dict *d, const struct text *t, struct tok *
         k->lemma = TUMEN_NOID;
         k->lemma2 = TUMEN_NOID;
         k->pfx = TUMEN_NOID;
+        k->cls = WC_NONE;
         if (k->id != TUMEN_NOID && k->id < d->nlemma) {
             k->lemma = d->lemma_of[k->id];
             k->lemma2 = d->lemma_of2[k->id];
+            if (k->flags & TF_WORD) {
+                k->cls = d->wclass[k->id];
+            }
         }
         if (d->has_prefix_words && (k->flags & TF_WORD)) {
             /* longest dictionary word that prefixes this token (TABARI stems) */

@@ -180,13 +180,17 @@ static int cmp_wc(const void *key, const void *elt) {
     return strcmp((const char *)key, ((const struct wc_entry *)elt)->w);
 }
 
-static uint16_t word_class(const char *w, size_t n) {
+uint16_t text_word_class(const char *w, size_t n) {
     if (n == 0 || n > 8) {
         return WC_NONE;
     }
     const struct wc_entry *e = bsearch(w, word_classes, sizeof word_classes / sizeof word_classes[0],
                                        sizeof word_classes[0], cmp_wc);
     return e ? e->cls : WC_NONE;
+}
+
+const char *text_class_word(size_t i) {
+    return i < sizeof word_classes / sizeof word_classes[0] ? word_classes[i].w : NULL;
 }
 
 static tumen_status push_tok(struct text *t, const char *doc, size_t off, size_t len,
@@ -223,7 +227,7 @@ static tumen_status push_tok(struct text *t, const char *doc, size_t off, size_t
     }
     k->norm = (uint32_t)start;
     k->nlen = (uint32_t)(t->norm.len - start - 1);
-    k->cls = (flags & TF_WORD) ? word_class(t->norm.data + start, k->nlen) : WC_NONE;
+    k->cls = WC_NONE; /* set from the dictionary's table in match_lookup */
     t->ntoks++;
     return TUMEN_OK;
 }

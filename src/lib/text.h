@@ -27,7 +27,7 @@ struct tok {
     uint32_t lemma2;     /* second base-form reading, TUMEN_NOID if none */
     uint32_t pfx;        /* id of the longest dictionary stem word that prefixes the token */
     uint16_t flags;      /* enum tok_flag */
-    uint16_t cls;        /* enum word_class, set by text_split */
+    uint16_t cls;        /* enum word_class, set by match_lookup */
 };
 
 /* Closed-class words the coder's syntax rules look for. */
@@ -73,6 +73,11 @@ tumen_status text_split(struct text *t, const char *doc, size_t len);
 static inline const char *tok_norm(const struct text *t, const struct tok *k) {
     return t->norm.data + k->norm;
 }
+
+/* The closed-class word table: class of a normalised word (WC_NONE if not listed), and
+ * its i-th word (NULL past the end), so dictionaries can pre-intern them. */
+uint16_t text_word_class(const char *w, size_t n);
+const char *text_class_word(size_t i);
 
 /* Normalises one UTF-8 string (NFKC, case fold, quotes/dashes folded) into out (appended).
  * Used by dictionary loaders so their words equal token forms. */

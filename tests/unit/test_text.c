@@ -60,7 +60,9 @@ TEST(tokens_clitics_hyphens_initialisms) {
     ASSERT_TRUE(T.toks[2].flags & TF_POSS);
     ASSERT_TRUE(T.toks[11].flags & TF_HYPHEN);
     ASSERT_TRUE(T.toks[12].flags & TF_UPPER);
-    ASSERT_EQ_INT(T.toks[7].cls, WC_PREP);
+    ASSERT_EQ_INT(text_word_class("to", 2), WC_PREP);
+    ASSERT_EQ_INT(text_word_class("which", 5), WC_REL);
+    ASSERT_EQ_INT(text_word_class("troops", 6), WC_NONE);
 }
 
 TEST(tokens_numbers) {
