@@ -247,11 +247,15 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
             break;
         }
         if (tk->cls == WC_REL) {
-            /* "X, which/who ... HEAD": the subject is the antecedent X */
+            /* "X, which/who ... HEAD": the subject is the antecedent X (even inside a
+             * prepositional phrase when it stands right before: "the importance of the
+             * DPRK, which is ready to partner with ...") */
             for (uint32_t j = k; j-- > start;) {
                 int32_t m = mention_at(c, j);
                 if (m >= 0) {
-                    if (!c->ments[m].after_prep || c->ments[m].prep_cls == WC_BY) {
+                    const struct mention *am = &c->ments[m];
+                    bool adjacent = am->first + am->n + 2 >= k;
+                    if (!am->after_prep || am->prep_cls == WC_BY || adjacent) {
                         return m;
                     }
                 }
@@ -295,11 +299,12 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
     return best;
 }
 
-/* First eligible mention starting in [from, limit). */
+/* First eligible mention starting in [from, limit), outside not_m's compound group. */
 static int32_t find_object(const tumen_coder *c, uint32_t from, uint32_t limit, int32_t not_m) {
     for (size_t i = 0; i < c->nments; i++) {
         const struct mention *m = &c->ments[i];
-        if (m->first >= from && m->first < limit && (int32_t)i != not_m) {
+        if (m->first >= from && m->first < limit && (int32_t)i != not_m &&
+            (not_m < 0 || m->group != c->ments[not_m].group)) {
             return (int32_t)i;
         }
     }
@@ -422,7 +427,8 @@ static bool try_pattern(tumen_coder *c, const struct sent *s, uint32_t h, uint32
     for (uint16_t i = 0; i < v->npost; i++) {
         const struct velem *e = &v->post[i];
         if (e->kind == VE_TARGET || e->kind == VE_SOURCE || e->kind == VE_ACTOR) {
-            int32_t m = find_object(c, pos, pos + GAP < cend ? pos + GAP : cend, -1);
+            uint32_t lim = (e->flags & PW_FAR) ? cend : (pos + GAP < cend ? pos + GAP : cend);
+            int32_t m = find_object(c, pos, lim, -1);
             if (m < 0) {
                 return false;
             }
@@ -441,7 +447,7 @@ static bool try_pattern(tumen_coder *c, const struct sent *s, uint32_t h, uint32
             }
             continue;
         }
-        uint32_t limit = (e->flags & PW_GAP) ? pos + GAP + 1 : pos + 1;
+        uint32_t limit = (e->flags & PW_FAR) ? cend : (e->flags & PW_GAP) ? pos + GAP + 1 : pos + 1;
         if (limit > cend) {
             limit = cend;
         }
@@ -480,8 +486,9 @@ static bool try_pattern(tumen_coder *c, const struct sent *s, uint32_t h, uint32
             continue;
         }
         bool found = false;
-        uint32_t lo = (e->flags & PW_GAP) ? (bpos >= s->first + GAP + 1 ? bpos - GAP - 1 : s->first)
-                                          : (bpos > s->first ? bpos - 1 : s->first);
+        uint32_t lo = (e->flags & PW_FAR)   ? s->first
+                      : (e->flags & PW_GAP) ? (bpos >= s->first + GAP + 1 ? bpos - GAP - 1 : s->first)
+                                            : (bpos > s->first ? bpos - 1 : s->first);
         for (uint32_t k = bpos; k-- > lo;) {
             if (hard_boundary(c, k)) {
                 break;
@@ -684,7 +691,7 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     uint32_t cend = clause_end(c, s, cd->last);
     /* "between A and B" fills both slots unless the pattern placed a target itself */
     if (cd->tgt < 0) {
-        for (uint32_t k = cd->head + cd->head_n; k < cend && k < cd->head + cd->head_n + 4; k++) {
+        for (uint32_t k = cd->head + cd->head_n; k < cend && k < cd->head + cd->head_n + 1; k++) {
             if (c->text.toks[k].cls == WC_BETWEEN) {
                 int32_t a = find_object(c, k + 1, k + 4, -1);
                 if (a >= 0) {
@@ -725,8 +732,36 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             cd->tgt = -1;
         }
     }
+    if (cd->src < 0 && cd->first == cd->head && cd->head > s->first) {
+        /* gerund with its own subject: "the possibility of North Korea sending troops" */
+        const struct tok *hk = &c->text.toks[cd->head];
+        uint32_t b = cd->head - 1;
+        if (b > s->first && (c->text.toks[b].flags & TF_POSS)) {
+            b--;
+        }
+        int32_t m = mention_at(c, b);
+        if (m >= 0 && hk->nlen > 4 && memcmp(tok_norm(&c->text, hk) + hk->nlen - 3, "ing", 3) == 0 &&
+            c->ments[m].first + c->ments[m].n == b + 1) {
+            cd->src = m;
+        }
+    }
     if (cd->src < 0) {
         cd->src = find_subject(c, s, cd->first, false);
+    }
+    if (cd->src < 0 && (v->flags & VP_NOUN)) {
+        /* copular subject after the head noun: "the other opponents were Russia, Belarus" */
+        for (uint32_t k = cd->last; k < cend && k < cd->last + 6; k++) {
+            if (c->text.toks[k].cls == WC_BE) {
+                int32_t m = find_object(c, k + 1, k + 3 < cend ? k + 3 : cend, -1);
+                if (m >= 0) {
+                    cd->src = m;
+                    if (cd->tgt == m) {
+                        cd->tgt = -1;
+                    }
+                }
+                break;
+            }
+        }
     }
     if (cd->src < 0 && !cd->passive) {
         /* "Meeting with X in Y, the ambassador of Z announced ...": a sentence-initial
@@ -798,7 +833,8 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             continue;
         }
         for (size_t j = 0; j < c->nments && st == TUMEN_OK; j++) {
-            if (c->ments[j].group != tm->group || i == j) {
+            if (c->ments[j].group != tm->group || i == j ||
+                (c->ments[j].group == sm->group && !cd->between)) {
                 continue;
             }
             st = push_event(c, doc, sno, s, cd, (int32_t)i, (int32_t)j, sym);
@@ -809,6 +845,104 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     }
     (void)send;
     return st;
+}
+
+static bool any_norm(const tumen_coder *c, uint32_t k, const char *const *words) {
+    for (size_t i = 0; words[i] != NULL; i++) {
+        if (norm_is(c, k, words[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A denial that points back at claims: "The foreign ministry called such speculations
+ * fake", "X characterized it as another fake, while Y issued an emphatic denial". The
+ * claims (reported or hypothetical events of the last two sentences) are coded again in
+ * this sentence as denied, once per denier, with the denier in attributed_to. */
+static tumen_status deny_previous_claims(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+                                         const struct sent *s) {
+    static const char *const deny_words[] = {
+        "deny",  "denied", "denies", "denial", "denials", "fake",      "fakes",     "groundless",
+        "baseless", "fabrication", "fabricated", "untrue", "false", "nonsense", "slander",
+        "refuted", "rejected", "dismissed", "lies", NULL};
+    static const char *const anaphora[] = {
+        "it",       "this",      "such",       "these",      "those",       "claim",
+        "claims",   "allegation", "allegations", "speculation", "speculations", "report",
+        "reports",  "accusation", "accusations", "remarks",    "rumours",     "rumors", NULL};
+    for (size_t i = c->sent_evs; i < c->nevs; i++) {
+        if (c->evs[i].ev.modality == TUMEN_DENIED) {
+            return TUMEN_OK; /* the sentence codes its own denial */
+        }
+    }
+    uint32_t end = s->first + s->n;
+    int32_t cue = -1;
+    bool ana = false;
+    for (uint32_t k = s->first; k < end; k++) {
+        if (cue < 0 && any_norm(c, k, deny_words)) {
+            cue = (int32_t)k;
+        }
+        ana |= any_norm(c, k, anaphora);
+    }
+    if (cue < 0 || !ana || sno < 2) {
+        return TUMEN_OK;
+    }
+    /* the claims: reported / hypothetical events of the last two sentences */
+    size_t first = c->sent_evs;
+    while (first > 0 && c->evs[first - 1].ev.sentence + 2 >= sno) {
+        first--;
+    }
+    size_t nclaims = 0;
+    for (size_t i = first; i < c->sent_evs; i++) {
+        tumen_modality m = c->evs[i].ev.modality;
+        nclaims += (m == TUMEN_REPORTED || m == TUMEN_HYPOTHETICAL) &&
+                   c->evs[i].ev.kind == TUMEN_KIND_EVENT;
+    }
+    if (nclaims == 0) {
+        return TUMEN_OK;
+    }
+    for (size_t mi = 0; mi < c->nments; mi++) {
+        const struct mention *dm = &c->ments[mi];
+        if (dm->after_prep) {
+            continue;
+        }
+        for (size_t i = first; i < c->sent_evs; i++) {
+            if (!grow((void **)&c->evs, &c->cap_evs, c->nevs + 1, sizeof *c->evs)) {
+                return TUMEN_NOMEM;
+            }
+            struct out_ev *src = &c->evs[i];
+            tumen_modality m = src->ev.modality;
+            if (!(m == TUMEN_REPORTED || m == TUMEN_HYPOTHETICAL) ||
+                src->ev.kind != TUMEN_KIND_EVENT) {
+                continue;
+            }
+            bool dup = false;
+            for (size_t j = c->sent_evs; j < c->nevs; j++) {
+                const tumen_event *o = &c->evs[j].ev;
+                dup |= strcmp(o->source, src->ev.source) == 0 &&
+                       strcmp(o->target, src->ev.target) == 0 &&
+                       strcmp(o->code, src->ev.code) == 0 &&
+                       strncmp(o->attributed_to, dm->code, 3) == 0;
+            }
+            if (dup) {
+                continue;
+            }
+            struct out_ev *ne = &c->evs[c->nevs++];
+            *ne = *src;
+            ne->ev.sentence = sno;
+            ne->ev.sent.offset = s->off;
+            ne->ev.sent.length = s->len;
+            ne->ev.modality = TUMEN_DENIED;
+            ne->ev.cue = span_of(c, (uint32_t)cue, 1);
+            snprintf(ne->ev.attributed_to, sizeof ne->ev.attributed_to, "%s", dm->code);
+            ne->ev.probability = -1;
+            memset(&ne->ev.probability_words, 0, sizeof ne->ev.probability_words);
+            xline(c, "  denial of the claim in sentence %u by %s: %s -> %s %s denied",
+                  src->ev.sentence, dm->code, ne->ev.source, ne->ev.target, ne->ev.code);
+        }
+    }
+    (void)doc;
+    return TUMEN_OK;
 }
 
 /* "the North" / "the South" stand for North / South Korea in a document that has named
@@ -921,6 +1055,9 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
             continue;
         }
         st = emit_cand(c, doc, sno, s, &cd);
+    }
+    if (st == TUMEN_OK) {
+        st = deny_previous_claims(c, doc, sno, s);
     }
     /* remember the subject for pronoun attribution in the next sentence */
     int32_t first_subject = -1;

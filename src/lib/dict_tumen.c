@@ -284,6 +284,7 @@ static tumen_status on_pattern(struct ctx *c, const char *a, const char *b, void
     v.src.file = c->file;
     v.src.line = (uint32_t)c->line;
     bool have_head = false, have_src = false, have_tgt = false;
+    bool far = false;
     uint16_t spec = 0;
     const char *p = a;
     while (p < b) {
@@ -294,6 +295,9 @@ static tumen_status on_pattern(struct ctx *c, const char *a, const char *b, void
         const char *start = p;
         struct velem e = {0};
         e.flags = PW_GAP;
+        if (*p == '[' && far) {
+            return fail(c, TUMEN_SYNTAX, p, "'...' cannot precede the [head]%s", NULL);
+        }
         if (*p == '[') {
             const char *close = memchr(p, ']', (size_t)(b - p));
             if (close == NULL) {
@@ -319,6 +323,13 @@ static tumen_status on_pattern(struct ctx *c, const char *a, const char *b, void
         }
         size_t n = (size_t)(p - start);
         const char *w = start;
+        if (n == 3 && memcmp(w, "...", 3) == 0) {
+            if (far) {
+                return fail(c, TUMEN_SYNTAX, w, "'...' twice in a row%s", NULL);
+            }
+            far = true;
+            continue;
+        }
         if (n == 1 && (*w == '$' || *w == '+' || *w == '%' || *w == '^')) {
             if ((*w == '$' && have_src) || (*w == '+' && have_tgt)) {
                 return fail(c, TUMEN_SYNTAX, w, "slot '%s' appears twice", *w == '$' ? "$" : "+");
@@ -402,6 +413,10 @@ static tumen_status on_pattern(struct ctx *c, const char *a, const char *b, void
             }
             spec++;
         }
+        if (far) {
+            e.flags = (uint8_t)(e.flags | PW_FAR | PW_GAP);
+            far = false;
+        }
         tumen_status st = have_head ? add_velem(c, post, &npost, e, start)
                                     : add_velem(c, pre, &npre, e, start);
         if (st != TUMEN_OK) {
@@ -410,6 +425,9 @@ static tumen_status on_pattern(struct ctx *c, const char *a, const char *b, void
     }
     if (!have_head) {
         return fail(c, TUMEN_SYNTAX, a, "pattern has no [head]%s", NULL);
+    }
+    if (far) {
+        return fail(c, TUMEN_SYNTAX, b - 1, "'...' must precede an element%s", NULL);
     }
     if (npre) {
         v.pre = dict_alloc(c->d, npre * sizeof *v.pre);

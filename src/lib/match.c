@@ -223,6 +223,13 @@ static bool is_word(const struct text *t, const struct tok *k, const char *w) {
     return k->nlen == n && memcmp(tok_norm(t, k), w, n) == 0;
 }
 
+/* Words allowed inside a compound besides "and", "," and determiners:
+ * "Russia itself, Belarus", "the Soviet Union and then Russia", "both X and Y". */
+static bool list_filler(const struct text *t, const struct tok *k) {
+    return is_word(t, k, "itself") || is_word(t, k, "themselves") || is_word(t, k, "then") ||
+           is_word(t, k, "also") || is_word(t, k, "both") || is_word(t, k, "later");
+}
+
 size_t match_actors(const struct tumen_dict *d, const struct text *t, const struct sent *s,
                     int32_t date, struct mention *out, size_t max) {
     size_t nm = 0;
@@ -292,6 +299,14 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
                 p--;
             }
             uint16_t c = t->toks[p].cls;
+            if (c == WC_SUB && (is_word(t, &t->toks[p], "after") || is_word(t, &t->toks[p], "before") ||
+                                is_word(t, &t->toks[p], "since") || is_word(t, &t->toks[p], "like"))) {
+                c = WC_PREP; /* "after Syria": a preposition here */
+            }
+            if (is_word(t, &t->toks[p], "including") || is_word(t, &t->toks[p], "unlike") ||
+                is_word(t, &t->toks[p], "like") || is_word(t, &t->toks[p], "than")) {
+                c = WC_PREP;
+            }
             if (c == WC_PREP || c == WC_BY || c == WC_BETWEEN) {
                 m->after_prep = true;
                 m->prep_cls = (uint8_t)c;
@@ -331,13 +346,13 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
         if (i > 0) {
             const struct mention *p = &out[i - 1];
             size_t gap_first = p->first + p->n, gap_end = out[i].first;
-            bool joined = gap_end > gap_first && gap_end - gap_first <= 3;
+            bool joined = gap_end > gap_first && gap_end - gap_first <= 4;
             bool saw_and = false;
             for (size_t x = gap_first; joined && x < gap_end; x++) {
                 const struct tok *tk = &t->toks[x];
                 if (tk->cls == WC_AND || tk->cls == WC_OR) {
                     saw_and = true;
-                } else if (tk->cls == WC_DET ||
+                } else if (tk->cls == WC_DET || list_filler(t, tk) ||
                            (tk->nlen == 1 && tok_norm(t, tk)[0] == ',')) {
                     continue;
                 } else {
@@ -374,8 +389,9 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
                 }
                 joined = list;
             }
-            if (joined && saw_and) {
-                /* "... and South Korea strikes ...": a verb right after the member */
+            if (joined && saw_and && p->after_prep) {
+                /* "... to Ukraine and South Korea strikes ...": after an object, a member
+                 * followed by a verb starts a new clause */
                 size_t after = out[i].first + out[i].n;
                 if (after < end && (t->toks[after].flags & TF_WORD) &&
                     (t->toks[after].cls == WC_MODAL || t->toks[after].cls == WC_HAVE ||
