@@ -520,8 +520,8 @@ static uint32_t unit_after(const struct cx *c, uint32_t k, bool allow_of, bool *
     }
     uint32_t words = 0;
     for (uint32_t j = k; in_sent(c, j) && words < 4; j++) {
-        if (flag(c, j, TF_HYPHEN)) {
-            continue;
+        if (flag(c, j, TF_HYPHEN) || flag(c, j, TF_QUOTE)) {
+            continue; /* "air-defence", the closing quote in "up to 100,000" troops */
         }
         if (!flag(c, j, TF_WORD)) {
             break;
@@ -707,6 +707,12 @@ static bool read_quantity(const struct cx *c, const char *doc, uint32_t k, struc
         return false;
     }
     if (a.small_word && !known_unit && mod == 0) {
+        return false;
+    }
+    /* a bare number next to a name is a label: "Alliance 2.0", "38 North", "Hwasong 15" */
+    if (a.kind == CORE_NUM && unit == NULL && mod == 0 && cur == NULL && !ranged &&
+        ((flag(c, a.first - 1, TF_CAP) && a.first - 1 > c->first) ||
+         flag(c, e, TF_CAP))) {
         return false;
     }
 

@@ -194,6 +194,11 @@ TEST(units) {
     one("The factory makes 300 rounds an hour.", 300, "shells", 0, TUMEN_BOUND_NONE, -1, "300");
 }
 
+TEST(unit_after_quote) {
+    one("Pundits floated \"up to 60,000\" soldiers for the front.", 60000, "troops", 0,
+        TUMEN_BOUND_MAX, -1, "up to 60,000");
+}
+
 TEST(unit_from_anaphora) {
     one("Tehran sent drones to the front, reportedly about 400 of them.", 400, "drones", 1,
         TUMEN_BOUND_NONE, -1, "about 400");
@@ -210,6 +215,8 @@ TEST(not_quantities) {
     none("One of the five countries abstained.");
     none("The two countries signed a pact.");
     none("Prices stayed at pre-2022 levels.");
+    none("Analysts call it Detente 2.0 for now.");
+    none("The blog 21 Signals covered the launch.");
 }
 
 TEST(several_in_order) {
@@ -311,6 +318,7 @@ int main(void) {
     RUN(ranges);
     RUN(percent_and_fractions);
     RUN(units);
+    RUN(unit_after_quote);
     RUN(unit_from_anaphora);
     RUN(not_quantities);
     RUN(several_in_order);
