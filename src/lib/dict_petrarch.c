@@ -657,11 +657,11 @@ static tumen_status petr_verb_line(struct peer *p, struct peer_block *blk, const
         }
         const char *q = ob + 1;
         while (q < cb) {
-            while (q < cb && (*q == ' ' || *q == '\t')) {
+            while (q < cb && (*q == ' ' || *q == '\t' || *q == ',')) {
                 q++;
             }
             const char *e = q;
-            while (e < cb && *e != ' ' && *e != '\t') {
+            while (e < cb && *e != ' ' && *e != '\t' && *e != ',') {
                 e++;
             }
             if (e > q) {
