@@ -223,6 +223,14 @@ static uint32_t clause_end(const tumen_coder *c, const struct sent *s, uint32_t 
         if (hard_boundary(c, k)) {
             return k;
         }
+        if (k > from && k + 1 < end && c->text.toks[k].nlen == 1 && norm(c, k)[0] == ',') {
+            /* ", blaming Turkey", ", saying ...": a participial clause starts */
+            const struct tok *nx = &c->text.toks[k + 1];
+            if (nx->lemma != TUMEN_NOID && nx->nlen > 4 &&
+                memcmp(tok_norm(&c->text, nx) + nx->nlen - 3, "ing", 3) == 0) {
+                return k;
+            }
+        }
         if (k > from && clause_word(c, k)) {
             /* "that" after a reporting verb or as a determiner is not a new clause for our
              * purposes; "between X and Y" keeps going. */
@@ -287,8 +295,8 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
             continue;
         }
         if (mm->adjective) {
-            /* "Russian oil": an adjective in a noun phrase is a weak subject; keep looking
-             * but remember it */
+            /* "the second UN member state": a country word modifying a plain noun is a
+             * weak subject; keep looking but remember it */
             if (best < 0) {
                 best = m;
             }
@@ -303,6 +311,10 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
 static int32_t find_object(const tumen_coder *c, uint32_t from, uint32_t limit, int32_t not_m) {
     for (size_t i = 0; i < c->nments; i++) {
         const struct mention *m = &c->ments[i];
+        if (m->prep_tok != TUMEN_NOID && (norm_is(c, m->prep_tok, "alongside") ||
+                                          norm_is(c, m->prep_tok, "beside"))) {
+            continue; /* "fought alongside the US": an ally, not a target */
+        }
         if (m->first >= from && m->first < limit && (int32_t)i != not_m &&
             (not_m < 0 || m->group != c->ments[not_m].group)) {
             return (int32_t)i;
@@ -689,8 +701,8 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     bool sym = (v->flags & VP_SYMMETRIC) != 0;
     uint32_t send = s->first + s->n;
     uint32_t cend = clause_end(c, s, cd->last);
-    /* "between A and B" fills both slots unless the pattern placed a target itself */
-    if (cd->tgt < 0) {
+    /* "between A and B" right after the head fills both slots */
+    {
         for (uint32_t k = cd->head + cd->head_n; k < cend && k < cd->head + cd->head_n + 1; k++) {
             if (c->text.toks[k].cls == WC_BETWEEN) {
                 int32_t a = find_object(c, k + 1, k + 4, -1);
@@ -742,6 +754,24 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
         int32_t m = mention_at(c, b);
         if (m >= 0 && hk->nlen > 4 && memcmp(tok_norm(&c->text, hk) + hk->nlen - 3, "ing", 3) == 0 &&
             c->ments[m].first + c->ments[m].n == b + 1) {
+            cd->src = m;
+        }
+    }
+    if (cd->src < 0 && cd->first == cd->head && cd->head > s->first) {
+        /* nominal event with its owner right before it, even inside a prepositional
+         * phrase: "concerns about a Russian attack on Kyiv", "Pyongyang's recognition" */
+        uint32_t b = cd->head - 1;
+        const struct tok *bt = &c->text.toks[b];
+        if (b > s->first && (bt->flags & TF_WORD) && !(bt->flags & TF_CAP) &&
+            bt->cls == WC_NONE && mention_at(c, b) < 0) {
+            b--; /* one modifier: "Pyongyang's diplomatic recognition" */
+        }
+        if (b > s->first && (c->text.toks[b].flags & TF_POSS)) {
+            b--;
+        }
+        int32_t m = mention_at(c, b);
+        if (m >= 0 && c->ments[m].first + c->ments[m].n == b + 1 && (v->flags & VP_NOUN) &&
+            m != cd->tgt) {
             cd->src = m;
         }
     }
@@ -1049,6 +1079,9 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     for (uint32_t h = s->first; h < end && st == TUMEN_OK; h++) {
         if (mention_at(c, h) >= 0) {
             continue; /* a word inside an actor name is not a head */
+        }
+        if (h > s->first && (c->text.toks[h - 1].flags & TF_HYPHEN)) {
+            continue; /* "Moscow-backed", "long-imprisoned": an adjective, not an act */
         }
         struct cand cd;
         if (!best_at(c, s, h, &cd)) {

@@ -277,7 +277,8 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
                 m->n = (uint32_t)(ag_pos + gap + an - k);
                 break;
             }
-            if (!(g->flags & TF_WORD) || (g->flags & TF_CAP) || g->cls != WC_NONE) {
+            bool verbish = g->lemma != TUMEN_NOID;
+            if (!(g->flags & TF_WORD) || (g->flags & TF_CAP) || g->cls != WC_NONE || verbish) {
                 break;
             }
         }
@@ -303,7 +304,8 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
                                 is_word(t, &t->toks[p], "since") || is_word(t, &t->toks[p], "like"))) {
                 c = WC_PREP; /* "after Syria": a preposition here */
             }
-            if (is_word(t, &t->toks[p], "including") || is_word(t, &t->toks[p], "unlike") ||
+            if (is_word(t, &t->toks[p], "alongside") || is_word(t, &t->toks[p], "beside") ||
+                is_word(t, &t->toks[p], "including") || is_word(t, &t->toks[p], "unlike") ||
                 is_word(t, &t->toks[p], "like") || is_word(t, &t->toks[p], "than")) {
                 c = WC_PREP;
             }
@@ -389,7 +391,7 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
                 }
                 joined = list;
             }
-            if (joined && saw_and && p->after_prep) {
+            if (joined && saw_and && p->after_prep && p->prep_cls != WC_BETWEEN) {
                 /* "... to Ukraine and South Korea strikes ...": after an object, a member
                  * followed by a verb starts a new clause */
                 size_t after = out[i].first + out[i].n;
