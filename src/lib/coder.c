@@ -757,6 +757,35 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             cd->src = m;
         }
     }
+    if (v->flags & VP_NOUN) {
+        /* "sanctions imposed by the EU on Russia", "sanctions initiated by the US" */
+        for (uint32_t k = cd->head + cd->head_n; k + 1 < cend && k < cd->head + cd->head_n + 4; k++) {
+            const struct tok *pk = &c->text.toks[k];
+            if (pk->nlen > 2 && memcmp(tok_norm(&c->text, pk) + pk->nlen - 2, "ed", 2) == 0 &&
+                c->text.toks[k + 1].cls == WC_BY) {
+                int32_t m = mention_at(c, k + 2);
+                if (m < 0 && k + 3 < cend && c->text.toks[k + 2].cls == WC_DET) {
+                    m = mention_at(c, k + 3);
+                }
+                if (m >= 0) {
+                    bool had_src = cd->src >= 0 && cd->src != m;
+                    int32_t old_src = cd->src;
+                    cd->src = m;
+                    if (had_src && (cd->tgt < 0 || cd->tgt == m)) {
+                        cd->tgt = old_src; /* "Russia has been subjected to sanctions initiated by" */
+                    } else if (cd->tgt == m || cd->tgt < 0) {
+                        uint32_t after = c->ments[m].first + c->ments[m].n;
+                        int32_t t2 = find_object(c, after, after + 6 < cend ? after + 6 : cend, m);
+                        if (t2 < 0) {
+                            t2 = find_subject(c, s, cd->head, false);
+                        }
+                        cd->tgt = t2 == m ? -1 : t2;
+                    }
+                }
+                break;
+            }
+        }
+    }
     if (cd->src < 0 && cd->first == cd->head && cd->head > s->first) {
         /* nominal event with its owner right before it, even inside a prepositional
          * phrase: "concerns about a Russian attack on Kyiv", "Pyongyang's recognition" */
@@ -1076,6 +1105,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     }
     tumen_status st = TUMEN_OK;
     uint32_t end = s->first + s->n;
+    uint32_t zone_start = 0, zone_end = 0;
     for (uint32_t h = s->first; h < end && st == TUMEN_OK; h++) {
         if (mention_at(c, h) >= 0) {
             continue; /* a word inside an actor name is not a head */
@@ -1083,11 +1113,44 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         if (h > s->first && (c->text.toks[h - 1].flags & TF_HYPHEN)) {
             continue; /* "Moscow-backed", "long-imprisoned": an adjective, not an act */
         }
+        if (h < zone_end && h >= zone_start) {
+            struct cand skip;
+            if (best_at(c, s, h, &skip)) {
+                xline(c, "  head '%s': inside the complement of an appeal, intent, demand or "
+                      "threat, not coded", norm(c, h));
+            }
+            continue;
+        }
+        const struct tok *ht = &c->text.toks[h];
+        if (h > s->first && c->text.toks[h - 1].cls == WC_DET && ht->nlen > 3 &&
+            memcmp(tok_norm(&c->text, ht) + ht->nlen - 2, "ed", 2) == 0) {
+            continue; /* "the damaged infrastructure": an adjectival participle */
+        }
         struct cand cd;
         if (!best_at(c, s, h, &cd)) {
             continue;
         }
         st = emit_cand(c, doc, sno, s, &cd);
+        /* "called on Seoul to lift sanctions", "agreed to supply", "threatened to strike":
+         * the act in the complement is what is appealed for, intended, demanded or
+         * threatened, and the pattern's code already says so */
+        const char *code = cd.v->code;
+        bool governs = !(cd.v->flags & VP_NULL) &&
+                       (strncmp(code, "02", 2) == 0 || strncmp(code, "03", 2) == 0 ||
+                        strncmp(code, "10", 2) == 0 || strncmp(code, "13", 2) == 0);
+        if (governs) {
+            uint32_t from = cd.head + cd.head_n;
+            for (uint32_t k = from; k < end && k < cd.last + 6; k++) {
+                if (norm_is(c, k, "to") || norm_is(c, k, "that")) {
+                    zone_start = k + 1;
+                    zone_end = clause_end(c, s, k + 1);
+                    break;
+                }
+                if (hard_boundary(c, k)) {
+                    break;
+                }
+            }
+        }
     }
     if (st == TUMEN_OK) {
         st = deny_previous_claims(c, doc, sno, s);
