@@ -18,11 +18,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-#define CHECK(x)                                                                             \
-    do {                                                                                     \
-        if (!(x)) {                                                                          \
-            abort();                                                                         \
-        }                                                                                    \
+#define CHECK(x)                                                                                   \
+    do {                                                                                           \
+        if (!(x)) {                                                                                \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static char path_jsonl[64];

@@ -16,11 +16,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(x)                                                                             \
-    do {                                                                                     \
-        if (!(x)) {                                                                          \
-            abort();                                                                         \
-        }                                                                                    \
+#define CHECK(x)                                                                                   \
+    do {                                                                                           \
+        if (!(x)) {                                                                                \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static void check_text(const struct text *t, size_t len) {

@@ -109,109 +109,108 @@ static inline void harness_put_str(const char *s) {
 
 #define HARNESS_FAIL_HEAD(what) fprintf(stderr, "%s:%d: %s failed: ", __FILE__, __LINE__, what)
 
-#define ASSERT_TRUE(x)                                                                       \
-    do {                                                                                     \
-        if (!(x)) {                                                                          \
-            HARNESS_FAIL_HEAD("ASSERT_TRUE(" #x ")");                                        \
-            fprintf(stderr, "false\n");                                                      \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_TRUE(x)                                                                             \
+    do {                                                                                           \
+        if (!(x)) {                                                                                \
+            HARNESS_FAIL_HEAD("ASSERT_TRUE(" #x ")");                                              \
+            fprintf(stderr, "false\n");                                                            \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define ASSERT_FALSE(x)                                                                      \
-    do {                                                                                     \
-        if (x) {                                                                             \
-            HARNESS_FAIL_HEAD("ASSERT_FALSE(" #x ")");                                       \
-            fprintf(stderr, "true\n");                                                       \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_FALSE(x)                                                                            \
+    do {                                                                                           \
+        if (x) {                                                                                   \
+            HARNESS_FAIL_HEAD("ASSERT_FALSE(" #x ")");                                             \
+            fprintf(stderr, "true\n");                                                             \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
 /* Integers are compared as long long (or unsigned long long for ASSERT_EQ_UINT). */
-#define ASSERT_EQ_INT(a, b)                                                                  \
-    do {                                                                                     \
-        long long harness_a = (long long)(a), harness_b = (long long)(b);                    \
-        if (harness_a != harness_b) {                                                        \
-            HARNESS_FAIL_HEAD("ASSERT_EQ_INT(" #a ", " #b ")");                              \
-            fprintf(stderr, "%lld != %lld\n", harness_a, harness_b);                         \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_EQ_INT(a, b)                                                                        \
+    do {                                                                                           \
+        long long harness_a = (long long)(a), harness_b = (long long)(b);                          \
+        if (harness_a != harness_b) {                                                              \
+            HARNESS_FAIL_HEAD("ASSERT_EQ_INT(" #a ", " #b ")");                                    \
+            fprintf(stderr, "%lld != %lld\n", harness_a, harness_b);                               \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define ASSERT_NE_INT(a, b)                                                                  \
-    do {                                                                                     \
-        long long harness_a = (long long)(a), harness_b = (long long)(b);                    \
-        if (harness_a == harness_b) {                                                        \
-            HARNESS_FAIL_HEAD("ASSERT_NE_INT(" #a ", " #b ")");                              \
-            fprintf(stderr, "both %lld\n", harness_a);                                       \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_NE_INT(a, b)                                                                        \
+    do {                                                                                           \
+        long long harness_a = (long long)(a), harness_b = (long long)(b);                          \
+        if (harness_a == harness_b) {                                                              \
+            HARNESS_FAIL_HEAD("ASSERT_NE_INT(" #a ", " #b ")");                                    \
+            fprintf(stderr, "both %lld\n", harness_a);                                             \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define ASSERT_EQ_UINT(a, b)                                                                 \
-    do {                                                                                     \
-        unsigned long long harness_a = (unsigned long long)(a);                              \
-        unsigned long long harness_b = (unsigned long long)(b);                              \
-        if (harness_a != harness_b) {                                                        \
-            HARNESS_FAIL_HEAD("ASSERT_EQ_UINT(" #a ", " #b ")");                             \
-            fprintf(stderr, "%llu != %llu\n", harness_a, harness_b);                         \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_EQ_UINT(a, b)                                                                       \
+    do {                                                                                           \
+        unsigned long long harness_a = (unsigned long long)(a);                                    \
+        unsigned long long harness_b = (unsigned long long)(b);                                    \
+        if (harness_a != harness_b) {                                                              \
+            HARNESS_FAIL_HEAD("ASSERT_EQ_UINT(" #a ", " #b ")");                                   \
+            fprintf(stderr, "%llu != %llu\n", harness_a, harness_b);                               \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define ASSERT_EQ_STR(a, b)                                                                  \
-    do {                                                                                     \
-        const char *harness_a = (a), *harness_b = (b);                                       \
-        if (harness_a == NULL || harness_b == NULL ? harness_a != harness_b                  \
-                                                   : strcmp(harness_a, harness_b) != 0) {    \
-            HARNESS_FAIL_HEAD("ASSERT_EQ_STR(" #a ", " #b ")");                              \
-            harness_put_str(harness_a);                                                      \
-            fputs(" != ", stderr);                                                           \
-            harness_put_str(harness_b);                                                      \
-            fputc('\n', stderr);                                                             \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_EQ_STR(a, b)                                                                        \
+    do {                                                                                           \
+        const char *harness_a = (a), *harness_b = (b);                                             \
+        if (harness_a == NULL || harness_b == NULL ? harness_a != harness_b                        \
+                                                   : strcmp(harness_a, harness_b) != 0) {          \
+            HARNESS_FAIL_HEAD("ASSERT_EQ_STR(" #a ", " #b ")");                                    \
+            harness_put_str(harness_a);                                                            \
+            fputs(" != ", stderr);                                                                 \
+            harness_put_str(harness_b);                                                            \
+            fputc('\n', stderr);                                                                   \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
 /* Compares the first n bytes; prints both as strings of n bytes. */
-#define ASSERT_EQ_MEM(a, b, n)                                                               \
-    do {                                                                                     \
-        const char *harness_a = (const char *)(a), *harness_b = (const char *)(b);           \
-        size_t harness_n = (n);                                                              \
-        if (memcmp(harness_a, harness_b, harness_n) != 0) {                                  \
-            HARNESS_FAIL_HEAD("ASSERT_EQ_MEM(" #a ", " #b ", " #n ")");                      \
-            fprintf(stderr, "\"%.*s\" != \"%.*s\"\n", (int)harness_n, harness_a,              \
-                    (int)harness_n, harness_b);                                              \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_EQ_MEM(a, b, n)                                                                     \
+    do {                                                                                           \
+        const char *harness_a = (const char *)(a), *harness_b = (const char *)(b);                 \
+        size_t harness_n = (n);                                                                    \
+        if (memcmp(harness_a, harness_b, harness_n) != 0) {                                        \
+            HARNESS_FAIL_HEAD("ASSERT_EQ_MEM(" #a ", " #b ", " #n ")");                            \
+            fprintf(stderr, "\"%.*s\" != \"%.*s\"\n", (int)harness_n, harness_a, (int)harness_n,   \
+                    harness_b);                                                                    \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define ASSERT_NEAR(a, b, eps)                                                               \
-    do {                                                                                     \
-        double harness_a = (double)(a), harness_b = (double)(b);                             \
-        if (!(fabs(harness_a - harness_b) <= (double)(eps))) {                               \
-            HARNESS_FAIL_HEAD("ASSERT_NEAR(" #a ", " #b ", " #eps ")");                      \
-            fprintf(stderr, "%.17g != %.17g (eps %g)\n", harness_a, harness_b,               \
-                    (double)(eps));                                                          \
-            harness_end_test(1);                                                             \
-        }                                                                                    \
+#define ASSERT_NEAR(a, b, eps)                                                                     \
+    do {                                                                                           \
+        double harness_a = (double)(a), harness_b = (double)(b);                                   \
+        if (!(fabs(harness_a - harness_b) <= (double)(eps))) {                                     \
+            HARNESS_FAIL_HEAD("ASSERT_NEAR(" #a ", " #b ", " #eps ")");                            \
+            fprintf(stderr, "%.17g != %.17g (eps %g)\n", harness_a, harness_b, (double)(eps));     \
+            harness_end_test(1);                                                                   \
+        }                                                                                          \
     } while (0)
 
 #define ASSERT_NULL(p) ASSERT_TRUE((p) == NULL)
 #define ASSERT_NOT_NULL(p) ASSERT_TRUE((p) != NULL)
 
 /* Ends the current test as skipped. */
-#define SKIP_TEST(why)                                                                       \
-    do {                                                                                     \
-        fprintf(stderr, "SKIP: %s: %s\n", harness_g.current, why);                           \
-        harness_end_test(0);                                                                 \
+#define SKIP_TEST(why)                                                                             \
+    do {                                                                                           \
+        fprintf(stderr, "SKIP: %s: %s\n", harness_g.current, why);                                 \
+        harness_end_test(0);                                                                       \
     } while (0)
 
 /* Ends the whole executable as skipped (CTest SKIP_RETURN_CODE 77). */
-#define SKIP_ALL(why)                                                                        \
-    do {                                                                                     \
-        fprintf(stderr, "SKIP: %s\n", why);                                                  \
-        exit(77);                                                                            \
+#define SKIP_ALL(why)                                                                              \
+    do {                                                                                           \
+        fprintf(stderr, "SKIP: %s\n", why);                                                        \
+        exit(77);                                                                                  \
     } while (0)
 
 #endif

@@ -177,7 +177,7 @@ TEST(buf_hard_cap_returns_limit) {
     buf_init(&b, 8);
     ASSERT_EQ_INT(buf_adds(&b, "12345"), TUMEN_OK);
     ASSERT_EQ_INT(buf_adds(&b, "6789"), TUMEN_LIMIT); /* would be 9 > 8 */
-    ASSERT_EQ_UINT(b.len, 5);                           /* nothing half-appended */
+    ASSERT_EQ_UINT(b.len, 5);                         /* nothing half-appended */
     ASSERT_EQ_STR(b.data, "12345");
     ASSERT_EQ_INT(buf_adds(&b, "678"), TUMEN_OK); /* exactly at the cap */
     ASSERT_EQ_UINT(b.len, 8);
@@ -354,10 +354,10 @@ TEST(date_parse_uses_length_not_nul) {
 
 TEST(date_parse_invalid) {
     static const char *const bad[] = {
-        "",           "2",          "202",        "2024-",      "2024-6",    "2024-13",
-        "2024-00",    "2024-06-00", "2024-06-32", "2024-6-19",  "2024/06/19", "2024-06-1x",
-        "24-06-2019", "abcd",       "2024-06-19Z", "202406",    "2024061",   "202406190",
-        "20241301",   "00000619",   "2024-06-19 ", " 2024",     "2024-0a",   "+024",
+        "",           "2",          "202",         "2024-",     "2024-6",     "2024-13",
+        "2024-00",    "2024-06-00", "2024-06-32",  "2024-6-19", "2024/06/19", "2024-06-1x",
+        "24-06-2019", "abcd",       "2024-06-19Z", "202406",    "2024061",    "202406190",
+        "20241301",   "00000619",   "2024-06-19 ", " 2024",     "2024-0a",    "+024",
         "-024",       "2024_06",    "20240632",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
