@@ -69,6 +69,8 @@ struct tumen_coder {
     uint64_t ndocs, nsents, nevents, nbytes;
     int32_t date;
     bool seen_prk, seen_kor;  /* the document has named North / South Korea */
+    char quote_speaker[DICT_CODE_MAX]; /* "According to X:" introduces the next sentences */
+    uint32_t quote_left;      /* how many more sentences the quotation covers */
     const char *prev_subject; /* subject code of the previous sentence, for pronouns */
     char prev_subject_buf[DICT_CODE_MAX];
 };
@@ -847,6 +849,16 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     if (cd->tgt < 0) {
         uint32_t lim = cd->last + TARGET_REACH < cend ? cd->last + TARGET_REACH : cend;
         cd->tgt = find_object(c, cd->last, lim, cd->src);
+        /* "met Kim in Singapore": a place after in/at is where, not whom (patterns that
+         * mean it write "in +" themselves) */
+        while (cd->tgt >= 0 && c->ments[cd->tgt].prep_tok != TUMEN_NOID &&
+               (norm_is(c, c->ments[cd->tgt].prep_tok, "in") ||
+                norm_is(c, c->ments[cd->tgt].prep_tok, "at") ||
+                norm_is(c, c->ments[cd->tgt].prep_tok, "near") ||
+                norm_is(c, c->ments[cd->tgt].prep_tok, "inside"))) {
+            const struct mention *lm = &c->ments[cd->tgt];
+            cd->tgt = find_object(c, lm->first + lm->n, lim, cd->src);
+        }
         if (cd->tgt >= 0 && c->ments[cd->tgt].prep_cls == WC_BY) {
             cd->tgt = -1;
         }
@@ -904,6 +916,40 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     }
     (void)send;
     return st;
+}
+
+static bool any_norm(const tumen_coder *c, uint32_t k, const char *const *words);
+
+/* "According to an article on the foreign ministry's website:" — the sentences that follow
+ * are the quotation: their asserted events become reported, attributed to the speaker.
+ * Called after the sentence is coded: first applies a running quotation to this
+ * sentence's events, then starts a new one if this sentence introduces it. */
+static void quotation(tumen_coder *c, const struct sent *s) {
+    static const char *const intro[] = {"according", "said", "says", "stated", "wrote",
+                                        "declared", "statement", "article", "added", NULL};
+    uint32_t end = s->first + s->n;
+    bool colon = s->n > 0 && norm_is(c, end - 1, ":");
+    if (c->quote_left > 0 && !colon) {
+        for (size_t i = c->sent_evs; i < c->nevs; i++) {
+            tumen_event *e = &c->evs[i].ev;
+            if (e->modality == TUMEN_ASSERTED) {
+                e->modality = TUMEN_REPORTED;
+                snprintf(e->attributed_to, sizeof e->attributed_to, "%s", c->quote_speaker);
+            }
+        }
+        c->quote_left--;
+    }
+    if (!colon || c->nments == 0) {
+        return;
+    }
+    bool cue = false;
+    for (uint32_t k = s->first; k < end; k++) {
+        cue |= any_norm(c, k, intro);
+    }
+    if (cue) {
+        snprintf(c->quote_speaker, sizeof c->quote_speaker, "%s", c->ments[c->nments - 1].code);
+        c->quote_left = 3;
+    }
 }
 
 static bool any_norm(const tumen_coder *c, uint32_t k, const char *const *words) {
@@ -1155,6 +1201,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     if (st == TUMEN_OK) {
         st = deny_previous_claims(c, doc, sno, s);
     }
+    quotation(c, s);
     /* remember the subject for pronoun attribution in the next sentence */
     int32_t first_subject = -1;
     for (size_t i = 0; i < c->nments; i++) {
@@ -1212,6 +1259,7 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
     c->date = date_of(doc->date);
     c->prev_subject = NULL;
     c->seen_prk = c->seen_kor = false;
+    c->quote_left = 0;
     tumen_status st = text_split(&c->text, doc->len ? doc->text : "", doc->len);
     if (st != TUMEN_OK) {
         return err_set(err, st, id, 0, 0, "cannot tokenize: %s", tumen_strerror(st));
