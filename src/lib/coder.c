@@ -71,6 +71,10 @@ struct tumen_coder {
     bool seen_prk, seen_kor;  /* the document has named North / South Korea */
     char quote_speaker[DICT_CODE_MAX]; /* "According to X:" introduces the next sentences */
     uint32_t quote_left;      /* how many more sentences the quotation covers */
+    struct mod_cache *mcache; /* modality cues of the current sentence */
+    struct timex timexes[32]; /* time expressions of the current sentence */
+    size_t ntimex;
+    bool timex_done;          /* timexes hold the current sentence */
     const char *prev_subject; /* subject code of the previous sentence, for pronouns */
     char prev_subject_buf[DICT_CODE_MAX];
 };
@@ -90,6 +94,11 @@ tumen_status tumen_coder_new(const tumen_dict *d, const tumen_coder_options *opt
     }
     text_init(&c->text);
     c->text.max_tokens = c->opt.max_sentence_tokens;
+    c->mcache = mod_cache_new();
+    if (c->mcache == NULL) {
+        free(c);
+        return TUMEN_NOMEM;
+    }
     buf_init(&c->xbuf, 0);
     *out = c;
     return TUMEN_OK;
@@ -100,6 +109,7 @@ void tumen_coder_free(tumen_coder *c) {
         return;
     }
     text_fini(&c->text);
+    mod_cache_free(c->mcache);
     free(c->evs);
     free(c->tok_ment);
     buf_fini(&c->xbuf);
@@ -666,6 +676,7 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     mi.actors = c->mod_actors;
     mi.nactors = c->nments;
     mi.code = code;
+    mi.cache = c->mcache;
     struct mod_result mr;
     modality_classify(&mi, &mr);
     e->modality = mr.modality;
@@ -685,7 +696,14 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     }
     char when[11] = "";
     tumen_span wsp = {0, 0};
-    if (timex_for_event(&c->text, s, doc->text, cd->head, doc->date, when, &wsp)) {
+    if (!c->timex_done) {
+        c->ntimex = timex_scan(&c->text, s, doc->text, doc->date, c->timexes, 32);
+        if (c->ntimex > 32) {
+            c->ntimex = 32;
+        }
+        c->timex_done = true;
+    }
+    if (timex_pick(&c->text, s, c->timexes, c->ntimex, cd->head, when, &wsp)) {
         memcpy(e->when, when, sizeof e->when);
         e->when_span = wsp;
     }
@@ -975,6 +993,9 @@ static tumen_status deny_previous_claims(tumen_coder *c, const tumen_doc *doc, u
         "it",       "this",      "such",       "these",      "those",       "claim",
         "claims",   "allegation", "allegations", "speculation", "speculations", "report",
         "reports",  "accusation", "accusations", "remarks",    "rumours",     "rumors", NULL};
+    if (sno < 2 || c->sent_evs == 0 || c->evs[c->sent_evs - 1].ev.sentence + 2 < sno) {
+        return TUMEN_OK; /* no recent claims: the common case, decided without scanning */
+    }
     for (size_t i = c->sent_evs; i < c->nevs; i++) {
         if (c->evs[i].ev.modality == TUMEN_DENIED) {
             return TUMEN_OK; /* the sentence codes its own denial */
@@ -1125,6 +1146,8 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         return TUMEN_OK;
     }
     c->sent_evs = c->nevs;
+    c->timex_done = false;
+    mod_cache_reset(c->mcache);
     c->nments = match_actors(d, &c->text, s, c->date, c->ments, MAX_MENTIONS);
     if (index_mentions(c, s) != TUMEN_OK) {
         return TUMEN_NOMEM;

@@ -775,10 +775,11 @@ tumen_status peer_event_code(struct peer *p, const char *s, size_t n, char code[
         *colon = '\0';
         const char *a = buf, *b = colon + 1;
         if (strcmp(a, b) == 0 && *a) {
-            if (strlen(a) > 7) {
+            size_t al = strlen(a);
+            if (al > 7) {
                 return peer_err(p, TUMEN_LIMIT, s, "event code longer than 7 characters");
             }
-            snprintf(code, 8, "%s", a);
+            memcpy(code, a, al + 1);
             *flags = VP_SYMMETRIC;
             return TUMEN_OK;
         }
@@ -790,10 +791,11 @@ tumen_status peer_event_code(struct peer *p, const char *s, size_t n, char code[
         /* too long for code[8]: keep the first half (the second needs a code2 field) */
         *colon = '\0';
         const char *keep = *a ? a : b;
-        if (strlen(keep) > 7) {
+        size_t kl = strlen(keep);
+        if (kl > 7) {
             return peer_err(p, TUMEN_LIMIT, s, "event code longer than 7 characters");
         }
-        snprintf(code, 8, "%s", keep);
+        memcpy(code, keep, kl + 1);
         return TUMEN_OK;
     }
     if (k > 7) {

@@ -905,6 +905,70 @@ static bool speech_act(const char *code) {
     return (r >= 1 && r <= 5) || (r >= 10 && r <= 13);
 }
 
+/* Per-sentence memo of cue_at: a cue depends only on the sentence and the token, so the
+ * coder, which classifies several events per sentence, computes each once. */
+struct mod_cache {
+    uint32_t first, n; /* the sentence the entries describe */
+    bool valid;
+    uint8_t *state;    /* 0 unknown, 1 no cue, 2 cue */
+    struct cue *cues;
+    size_t cap;
+};
+
+struct mod_cache *mod_cache_new(void) {
+    return calloc(1, sizeof(struct mod_cache));
+}
+
+void mod_cache_free(struct mod_cache *mc) {
+    if (mc == NULL) {
+        return;
+    }
+    free(mc->state);
+    free(mc->cues);
+    free(mc);
+}
+
+void mod_cache_reset(struct mod_cache *mc) {
+    if (mc != NULL) {
+        mc->valid = false;
+    }
+}
+
+static bool cue_cached(const struct cx *c, struct mod_cache *mc, uint32_t k, struct cue *q) {
+    if (mc == NULL) {
+        return cue_at(c, k, q);
+    }
+    if (!mc->valid || mc->first != c->first || mc->n != c->end - c->first) {
+        size_t n = c->end - c->first;
+        if (n > mc->cap) {
+            uint8_t *st = realloc(mc->state, n);
+            if (st == NULL) {
+                return cue_at(c, k, q);
+            }
+            mc->state = st;
+            struct cue *cs = realloc(mc->cues, n * sizeof *cs);
+            if (cs == NULL) {
+                return cue_at(c, k, q);
+            }
+            mc->cues = cs;
+            mc->cap = n;
+        }
+        memset(mc->state, 0, n);
+        mc->first = c->first;
+        mc->n = (uint32_t)n;
+        mc->valid = true;
+    }
+    uint32_t i = k - c->first;
+    if (mc->state[i] == 0) {
+        mc->state[i] = cue_at(c, k, &mc->cues[i]) ? 2 : 1;
+    }
+    if (mc->state[i] == 2) {
+        *q = mc->cues[i];
+        return true;
+    }
+    return false;
+}
+
 void modality_classify(const struct mod_input *in, struct mod_result *out) {
     memset(out, 0, sizeof *out);
     out->modality = TUMEN_ASSERTED;
@@ -931,7 +995,7 @@ void modality_classify(const struct mod_input *in, struct mod_result *out) {
     size_t ncand = 0;
     for (uint32_t k = wa; k < wb; k++) {
         struct cue q;
-        if (!cue_at(&c, k, &q)) {
+        if (!cue_cached(&c, in->cache, k, &q)) {
             continue;
         }
         if (q.a < he && q.b > head && !(head >= q.ga && he <= q.gb)) {

@@ -39,7 +39,15 @@ struct mod_input {
     const struct mod_actor *actors;
     size_t nactors;
     const char *code; /* the event's CAMEO code ("072"), "--" for statistics, may be NULL */
+    struct mod_cache *cache; /* optional per-sentence memo (mod_cache_new), may be NULL */
 };
+
+/* A memo of cue positions for one sentence at a time, owned by the caller: reset it
+ * (mod_cache_reset) whenever the sentence or the document changes. */
+struct mod_cache;
+struct mod_cache *mod_cache_new(void);
+void mod_cache_reset(struct mod_cache *mc);
+void mod_cache_free(struct mod_cache *mc);
 
 struct mod_result {
     tumen_modality modality;

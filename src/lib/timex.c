@@ -515,14 +515,16 @@ size_t timex_scan(const struct text *t, const struct sent *s, const char *doc,
 
 bool timex_for_event(const struct text *t, const struct sent *s, const char *doc,
                      uint32_t head, const char *doc_date, char when[11], tumen_span *span) {
+    struct timex xs[32];
+    size_t n = timex_scan(t, s, doc, doc_date, xs, 32);
+    return timex_pick(t, s, xs, n > 32 ? 32 : n, head, when, span);
+}
+
+bool timex_pick(const struct text *t, const struct sent *s, const struct timex *xs, size_t n,
+                uint32_t head, char when[11], tumen_span *span) {
     when[0] = '\0';
     if (span != NULL) {
         span->offset = span->length = 0;
-    }
-    struct timex xs[32];
-    size_t n = timex_scan(t, s, doc, doc_date, xs, 32);
-    if (n > 32) {
-        n = 32;
     }
     int best = -1;
     long best_score = 0;

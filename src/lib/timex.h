@@ -41,4 +41,9 @@ bool timex_for_event(const struct text *t, const struct sent *s, const char *doc
 /* True when the static word tables of timex.c are strictly sorted. For the unit tests. */
 bool timex_tables_sorted(void);
 
+/* The choice timex_for_event makes, over expressions already found by timex_scan (so a
+ * caller coding several events in one sentence scans it once). */
+bool timex_pick(const struct text *t, const struct sent *s, const struct timex *xs, size_t n,
+                uint32_t head, char when[11], tumen_span *span);
+
 #endif
