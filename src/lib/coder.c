@@ -21,6 +21,7 @@
 #include "match.h"
 #include "modality.h"
 #include "quantity.h"
+#include "tabari_coder.h"
 #include "timex.h"
 
 #include <stdarg.h>
@@ -72,6 +73,7 @@ struct tumen_coder {
     char quote_speaker[DICT_CODE_MAX]; /* "According to X:" introduces the next sentences */
     uint32_t quote_left;      /* how many more sentences the quotation covers */
     struct mod_cache *mcache; /* modality cues of the current sentence */
+    struct tabari_engine *tabari; /* TUMEN_OPT_TABARI: TABARI-compatible semantics */
     struct timex timexes[32]; /* time expressions of the current sentence */
     size_t ntimex;
     bool timex_done;          /* timexes hold the current sentence */
@@ -99,6 +101,15 @@ tumen_status tumen_coder_new(const tumen_dict *d, const tumen_coder_options *opt
         free(c);
         return TUMEN_NOMEM;
     }
+    if (c->opt.flags & TUMEN_OPT_TABARI) {
+        /* TUMEN_NOTFOUND: no TABARI engine in this build; the main coder serves */
+        tumen_status ts = tabari_engine_new(d, NULL, &c->tabari);
+        if (ts != TUMEN_OK && ts != TUMEN_NOTFOUND) {
+            mod_cache_free(c->mcache);
+            free(c);
+            return ts;
+        }
+    }
     buf_init(&c->xbuf, 0);
     *out = c;
     return TUMEN_OK;
@@ -110,6 +121,7 @@ void tumen_coder_free(tumen_coder *c) {
     }
     text_fini(&c->text);
     mod_cache_free(c->mcache);
+    tabari_engine_free(c->tabari);
     free(c->evs);
     free(c->tok_ment);
     buf_fini(&c->xbuf);
@@ -1255,6 +1267,18 @@ static void utf8_position(const char *s, size_t bad, uint64_t *line, uint64_t *c
     *col = cl;
 }
 
+struct count_ctx {
+    tumen_event_fn fn;
+    void *ctx;
+    uint64_t n;
+};
+
+static int count_event(void *ctx, const tumen_event *ev) {
+    struct count_ctx *cc = ctx;
+    cc->n++;
+    return cc->fn ? cc->fn(cc->ctx, ev) : 0;
+}
+
 tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_fn fn, void *ctx,
                               tumen_error *err) {
     if (c == NULL || doc == NULL || (doc->text == NULL && doc->len > 0)) {
@@ -1278,6 +1302,18 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
             return err_set(err, TUMEN_DATE, id, 0, 0,
                            "invalid date '%.40s' (YYYY, YYYY-MM or YYYY-MM-DD)", doc->date);
         }
+    }
+    if (c->tabari != NULL) {
+        uint64_t ns = 0;
+        struct count_ctx cc = {fn, ctx, 0};
+        tumen_status ts = tabari_engine_code(c->tabari, doc, count_event, &cc, &ns, err);
+        if (ts == TUMEN_OK) {
+            c->ndocs++;
+            c->nsents += ns;
+            c->nbytes += doc->len;
+            c->nevents += cc.n;
+        }
+        return ts;
     }
     c->date = date_of(doc->date);
     c->prev_subject = NULL;
