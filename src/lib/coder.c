@@ -72,6 +72,14 @@ struct tumen_coder {
     bool seen_prk, seen_kor;  /* the document has named North / South Korea */
     char quote_speaker[DICT_CODE_MAX]; /* "According to X:" introduces the next sentences */
     uint32_t quote_left;      /* how many more sentences the quotation covers */
+    struct ante {
+        char code[DICT_CODE_MAX];
+        char unit[16];    /* "tourists", "workers", "troops" when the mention names them */
+        bool plural;
+        uint32_t sno;
+    } antes[16];              /* recent mentions, for pronouns (most recent last) */
+    size_t nantes;
+    char pron_unit[16];       /* unit of the antecedent of the current pronoun subject */
     struct mod_cache *mcache; /* modality cues of the current sentence */
     struct tabari_engine *tabari; /* TUMEN_OPT_TABARI: TABARI-compatible semantics */
     struct timex timexes[32]; /* time expressions of the current sentence */
@@ -300,8 +308,9 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
             }
             return -1;
         }
-        if (tk->cls == WC_SUB && best < 0) {
-            /* "..., but HEAD": no own subject before the subordinator */
+        if (tk->cls == WC_SUB) {
+            /* "..., but HEAD", "even though the X resolutions ban": the clause ends at the
+             * subordinator */
             if (!norm_is(c, k, "as") && !norm_is(c, k, "since") && !norm_is(c, k, "after") &&
                 !norm_is(c, k, "before") && !norm_is(c, k, "when")) {
                 break;
@@ -507,6 +516,9 @@ static bool try_pattern(tumen_coder *c, const struct sent *s, uint32_t h, uint32
         const struct velem *e = &v->pre[i];
         if (e->kind == VE_SOURCE || e->kind == VE_TARGET || e->kind == VE_ACTOR) {
             int32_t m = find_subject(c, s, bpos, false);
+            if (m < 0 && e->kind == VE_SOURCE) {
+                continue; /* the subject rules of emit_cand (pronouns, openers) may find it */
+            }
             if (m < 0) {
                 return false;
             }
@@ -704,6 +716,9 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     /* quantity and time */
     tumen_quantity q;
     if (quantity_for_event(&c->text, s, doc->text, cd->head, cd->head_n, code, &q)) {
+        if (q.unit[0] == '\0' && c->pron_unit[0] != '\0' && src->actor == TUMEN_NOID) {
+            snprintf(q.unit, sizeof q.unit, "%s", c->pron_unit); /* "1500 of them" */
+        }
         e->quantity = q;
     }
     char when[11] = "";
@@ -720,6 +735,107 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
         e->when_span = wsp;
     }
     return TUMEN_OK;
+}
+
+static const char *unit_of_word(const char *w, size_t n) {
+    static const char *const map[][2] = {
+        {"tourists", "tourists"}, {"visitors", "tourists"},  {"travellers", "tourists"},
+        {"workers", "workers"},   {"labourers", "workers"},  {"laborers", "workers"},
+        {"troops", "troops"},     {"soldiers", "troops"},    {"servicemen", "troops"},
+        {"students", "students"}, {"refugees", "refugees"},  {"migrants", "migrants"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (strlen(map[i][0]) == n && memcmp(map[i][0], w, n) == 0) {
+            return map[i][1];
+        }
+    }
+    return NULL;
+}
+
+/* Remembers this sentence's mentions as antecedents for pronouns in later sentences. */
+static void remember_antecedents(tumen_coder *c, uint32_t sno) {
+    for (size_t i = 0; i < c->nments; i++) {
+        const struct mention *m = &c->ments[i];
+        if (m->actor == TUMEN_NOID && m->n == 1 && c->text.toks[m->first].cls == WC_PRON) {
+            continue; /* a resolved pronoun is not a new antecedent */
+        }
+        const struct tok *last = &c->text.toks[m->first + m->n - 1];
+        const char *w = tok_norm(&c->text, last);
+        if (c->nantes == sizeof c->antes / sizeof c->antes[0]) {
+            memmove(&c->antes[0], &c->antes[1], (c->nantes - 1) * sizeof c->antes[0]);
+            c->nantes--;
+        }
+        struct ante *a = &c->antes[c->nantes++];
+        snprintf(a->code, sizeof a->code, "%s", m->code);
+        const char *u = unit_of_word(w, last->nlen);
+        snprintf(a->unit, sizeof a->unit, "%s", u ? u : "");
+        a->plural = (last->flags & TF_WORD) && !(last->flags & TF_POSS) && last->nlen > 2 &&
+                    w[last->nlen - 1] == 's';
+        a->sno = sno;
+    }
+}
+
+/* "1500 of them visited North Korea", "they signed": a pronoun subject before the head
+ * takes the most recent fitting mention of the last three sentences. Adds a mention for
+ * the pronoun and returns its index, or -1. */
+static int32_t resolve_pronoun(tumen_coder *c, const struct sent *s, uint32_t sno, uint32_t h) {
+    c->pron_unit[0] = '\0';
+    for (uint32_t back = 1; back <= 4 && h >= s->first + back; back++) {
+        uint32_t k = h - back;
+        const struct tok *tk = &c->text.toks[k];
+        if (hard_boundary(c, k) || mention_at(c, k) >= 0) {
+            return -1;
+        }
+        if (tk->cls != WC_PRON) {
+            continue;
+        }
+        bool plural = norm_is(c, k, "they") || norm_is(c, k, "them");
+        bool it = norm_is(c, k, "it");
+        if (!plural && !it) {
+            return -1;
+        }
+        int best = -1;
+        for (size_t i = c->nantes; i-- > 0;) {
+            const struct ante *a = &c->antes[i];
+            if (a->sno + 3 < sno) {
+                break;
+            }
+            if (plural && a->plural && (best < 0 || (a->unit[0] && !c->antes[best].unit[0]))) {
+                best = (int)i;
+                if (a->unit[0]) {
+                    break;
+                }
+            } else if (it && !a->plural && strlen(a->code) == 3 && best < 0) {
+                best = (int)i;
+                break;
+            }
+        }
+        if (best < 0 || c->nments >= MAX_MENTIONS) {
+            return -1;
+        }
+        struct mention *m = &c->ments[c->nments];
+        memset(m, 0, sizeof *m);
+        m->first = k;
+        m->n = 1;
+        m->actor = TUMEN_NOID;
+        m->prep_tok = TUMEN_NOID;
+        m->group = UINT32_MAX - (uint32_t)c->nments;
+        snprintf(m->code, sizeof m->code, "%s", c->antes[best].code);
+        snprintf(c->pron_unit, sizeof c->pron_unit, "%s", c->antes[best].unit);
+        c->mod_actors[c->nments].first = k;
+        c->mod_actors[c->nments].n = 1;
+        c->mod_actors[c->nments].code = m->code;
+        c->tok_ment[k - c->cur_first] = (int16_t)c->nments;
+        xline(c, "  pronoun '%s' -> %s", norm(c, k), m->code);
+        return (int32_t)c->nments++;
+    }
+    return -1;
+}
+
+/* Codes whose complement ("to X", "that X") is appealed for, intended, demanded or
+ * threatened rather than done. */
+static bool governing_code(const char *code) {
+    return strncmp(code, "02", 2) == 0 || strncmp(code, "03", 2) == 0 ||
+           strncmp(code, "10", 2) == 0 || strncmp(code, "13", 2) == 0;
 }
 
 static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
@@ -891,6 +1007,32 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
         }
         if (cd->tgt >= 0 && c->ments[cd->tgt].prep_cls == WC_BY) {
             cd->tgt = -1;
+        }
+        if (cd->tgt < 0) {
+            /* "[employ] @trade" matched the last word of "North Korean labor": the actor
+             * the pattern's words ran into is the target */
+            for (uint32_t k = cd->last; k-- > cd->head + cd->head_n;) {
+                int32_t m = mention_at(c, k);
+                if (m >= 0 && m != cd->src && c->ments[m].first >= cd->head + cd->head_n) {
+                    cd->tgt = m;
+                    break;
+                }
+            }
+        }
+    }
+    c->pron_unit[0] = '\0';
+    if (cd->src < 0 && !cd->passive) {
+        cd->src = resolve_pronoun(c, s, sno, cd->first);
+    }
+    if (cd->tgt < 0 && governing_code(v->code)) {
+        /* "working on arrangements to employ North Korean labor": the target of an intent,
+         * appeal, demand or threat is the object of the act in its complement */
+        for (uint32_t k = cd->last; k < cend && k < cd->last + 6; k++) {
+            if (norm_is(c, k, "to") || norm_is(c, k, "that")) {
+                uint32_t ce = clause_end(c, s, k + 1);
+                cd->tgt = find_object(c, k + 1, ce, cd->src);
+                break;
+            }
         }
     }
     if (cd->src < 0) {
@@ -1215,10 +1357,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         /* "called on Seoul to lift sanctions", "agreed to supply", "threatened to strike":
          * the act in the complement is what is appealed for, intended, demanded or
          * threatened, and the pattern's code already says so */
-        const char *code = cd.v->code;
-        bool governs = !(cd.v->flags & VP_NULL) &&
-                       (strncmp(code, "02", 2) == 0 || strncmp(code, "03", 2) == 0 ||
-                        strncmp(code, "10", 2) == 0 || strncmp(code, "13", 2) == 0);
+        bool governs = !(cd.v->flags & VP_NULL) && governing_code(cd.v->code);
         if (governs) {
             uint32_t from = cd.head + cd.head_n;
             for (uint32_t k = from; k < end && k < cd.last + 6; k++) {
@@ -1237,6 +1376,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         st = deny_previous_claims(c, doc, sno, s);
     }
     quotation(c, s);
+    remember_antecedents(c, sno);
     /* remember the subject for pronoun attribution in the next sentence */
     int32_t first_subject = -1;
     for (size_t i = 0; i < c->nments; i++) {
@@ -1319,6 +1459,7 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
     c->prev_subject = NULL;
     c->seen_prk = c->seen_kor = false;
     c->quote_left = 0;
+    c->nantes = 0;
     tumen_status st = text_split(&c->text, doc->len ? doc->text : "", doc->len);
     if (st != TUMEN_OK) {
         return err_set(err, st, id, 0, 0, "cannot tokenize: %s", tumen_strerror(st));
