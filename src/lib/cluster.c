@@ -319,5 +319,9 @@ tumen_status cluster_flush(tumen_store *s, tumen_error *err) {
             return store_db_error(s, err, "write cluster");
         }
     }
+    for (size_t i = 0; i < s->ncls; i++) {
+        s->cls[i].dirty = 0;
+        s->cls[i].is_new = 0;
+    }
     return TUMEN_OK;
 }

@@ -414,7 +414,13 @@ static tumen_status txn_begin(tumen_store *s, tumen_error *err) {
     s->txn_docs = s->txn_events = 0;
     s->next_cluster_id = max_id(s, "SELECT coalesce(max(id),0) FROM clusters") + 1;
     s->next_event_id = max_id(s, "SELECT coalesce(max(id),0) FROM events") + 1;
-    cluster_cache_clear(s);
+    /* the cluster cache stays valid across our batches unless another connection wrote
+     * (data_version changes only for other connections' commits) or it grew large */
+    int64_t dv = max_id(s, "PRAGMA data_version");
+    if (dv != s->data_version || s->ncls > 2000000) {
+        cluster_cache_clear(s);
+        s->data_version = dv;
+    }
     agg_clear(s);
     return TUMEN_OK;
 }
@@ -471,7 +477,6 @@ static tumen_status txn_commit(tumen_store *s, tumen_error *err) {
         return st;
     }
     s->in_txn = 0;
-    cluster_cache_clear(s);
     agg_clear(s);
     return TUMEN_OK;
 }

@@ -91,6 +91,7 @@ struct tumen_store {
     size_t ncls, cap_cls;
     int64_t next_cluster_id;
     int64_t next_event_id;
+    int64_t data_version; /* PRAGMA data_version when the cluster cache was last valid */
 };
 
 /* Formats an SQLite error into err with the store path. Returns TUMEN_DB. */
@@ -110,7 +111,7 @@ void cluster_cache_fini(tumen_store *s);
 /* Assigns p to a cluster (creating one), given the stored document row id. */
 tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int64_t event_row,
                             tumen_error *err);
-/* Writes new and changed clusters (inside the batch transaction). */
+/* Writes new and changed clusters (inside the batch transaction) and marks them clean. */
 tumen_status cluster_flush(tumen_store *s, tumen_error *err);
 /* The code family used for matching: "econ", "mil", "agree", "r<root>" or "stat:<unit>". */
 void cluster_family(const tumen_event *ev, char out[32]);
