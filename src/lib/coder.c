@@ -287,23 +287,31 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
             break;
         }
         if (tk->cls == WC_REL) {
-            /* "X, which/who ... HEAD": the subject is the antecedent X (even inside a
-             * prepositional phrase when it stands right before: "the importance of the
-             * DPRK, which is ready to partner with ...") */
-            for (uint32_t j = k; j-- > start;) {
-                int32_t m = mention_at(c, j);
+            /* "X, which/who ... HEAD": the subject is the antecedent X, which stands right
+             * before the relative (even inside a prepositional phrase: "the importance of
+             * the DPRK, which is ready to partner"); "firms that trade" has no actor */
+            uint32_t j = k;
+            if (j > start && c->text.toks[j - 1].nlen == 1 && norm(c, j - 1)[0] == ',') {
+                j--;
+            }
+            if (j > start && (c->text.toks[j - 1].flags & TF_POSS)) {
+                j--;
+            }
+            int32_t am = j > start ? mention_at(c, j - 1) : -1;
+            if (am >= 0) {
+                return am;
+            }
+            /* "The DPRK was among the five countries that voted": through a copula the
+             * subject of the main clause is the antecedent */
+            bool be = false;
+            for (uint32_t b = j; b-- > start;) {
+                if (hard_boundary(c, b)) {
+                    break;
+                }
+                be |= c->text.toks[b].cls == WC_BE;
+                int32_t m = mention_at(c, b);
                 if (m >= 0) {
-                    const struct mention *am = &c->ments[m];
-                    bool adjacent = am->first + am->n + 2 >= k;
-                    if (!am->after_prep || am->prep_cls == WC_BY || adjacent) {
-                        return m;
-                    }
-                }
-                if (hard_boundary(c, j)) {
-                    break;
-                }
-                if (k - j > 6) {
-                    break;
+                    return be && !c->ments[m].after_prep ? m : -1;
                 }
             }
             return -1;
@@ -354,6 +362,31 @@ static int32_t find_object(const tumen_coder *c, uint32_t from, uint32_t limit, 
         }
     }
     return -1;
+}
+
+static bool locative(const tumen_coder *c, const struct mention *m) {
+    return m->prep_tok != TUMEN_NOID &&
+           (norm_is(c, m->prep_tok, "in") || norm_is(c, m->prep_tok, "at") ||
+            norm_is(c, m->prep_tok, "near") || norm_is(c, m->prep_tok, "inside"));
+}
+
+/* A target candidate m found from pos: a place after in/at that the pattern did not ask
+ * for is where, not whom ("meet in Zurich"), and an owner is replaced by what it owns
+ * ("the US military's Kurdish partners"). */
+static int32_t refine_target(const tumen_coder *c, int32_t m, uint32_t pos, uint32_t lim,
+                             int32_t not_m) {
+    while (m >= 0 && locative(c, &c->ments[m]) && c->ments[m].prep_tok >= pos) {
+        const struct mention *lm = &c->ments[m];
+        m = find_object(c, lm->first + lm->n, lim, not_m);
+    }
+    if (m >= 0 && c->ments[m].possessive) {
+        uint32_t after = c->ments[m].first + c->ments[m].n + 1;
+        int32_t nx = after < lim ? find_object(c, after, after + 1, not_m) : -1;
+        if (nx >= 0) {
+            m = nx;
+        }
+    }
+    return m;
 }
 
 static bool elem_word_at(const tumen_coder *c, const struct velem *e, uint32_t k, uint32_t *len) {
@@ -415,8 +448,10 @@ static bool elem_word_at(const tumen_coder *c, const struct velem *e, uint32_t k
     return false;
 }
 
-/* Is the head at h in the passive voice ("was attacked", "have been sent")? */
-static bool is_passive(const tumen_coder *c, const struct sent *s, uint32_t h) {
+/* Is the head at h in the passive voice ("was attacked", "have been sent", "Emwazi,
+ * killed by a drone")? noun: the pattern reads the head as a noun, so only an explicit
+ * be-form makes it a participle. */
+static bool is_passive(const tumen_coder *c, const struct sent *s, uint32_t h, bool noun) {
     const struct tok *tk = &c->text.toks[h];
     const char *w = tok_norm(&c->text, tk);
     bool participle = (tk->nlen > 2 && memcmp(w + tk->nlen - 2, "ed", 2) == 0) ||
@@ -425,6 +460,17 @@ static bool is_passive(const tumen_coder *c, const struct sent *s, uint32_t h) {
                        !(tk->nlen > 1 && w[tk->nlen - 1] == 's'));
     if (!participle) {
         return false;
+    }
+    uint32_t end = s->first + s->n;
+    if (!noun && h + 2 < end && c->text.toks[h + 1].cls == WC_BY && h > s->first &&
+        c->text.toks[h - 1].cls != WC_HAVE) {
+        /* reduced relative: "the rebels, backed by Ankara"; not "has backed by far" */
+        const struct tok *pv = &c->text.toks[h - 1];
+        bool after_noun = (pv->nlen == 1 && tok_norm(&c->text, pv)[0] == ',') ||
+                          mention_at(c, h - 1) >= 0 || (pv->flags & TF_WORD);
+        if (after_noun) {
+            return true;
+        }
     }
     for (uint32_t back = 1; back <= 3 && h >= s->first + back; back++) {
         const struct tok *p = &c->text.toks[h - back];
@@ -474,6 +520,9 @@ static bool try_pattern(tumen_coder *c, const struct sent *s, uint32_t h, uint32
         if (e->kind == VE_TARGET || e->kind == VE_SOURCE || e->kind == VE_ACTOR) {
             uint32_t lim = (e->flags & PW_FAR) ? cend : (pos + GAP < cend ? pos + GAP : cend);
             int32_t m = find_object(c, pos, lim, -1);
+            if (e->kind == VE_TARGET) {
+                m = refine_target(c, m, pos, cend, -1);
+            }
             if (m < 0) {
                 return false;
             }
@@ -869,7 +918,7 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             }
         }
     }
-    cd->passive = !cd->between && !(v->flags & VP_NOUN) && is_passive(c, s, cd->head);
+    cd->passive = !cd->between && is_passive(c, s, cd->head, (v->flags & VP_NOUN) != 0);
     if (cd->passive) {
         /* "X was attacked by Y": source after "by", target is the subject */
         int32_t by = -1;
@@ -994,17 +1043,19 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     }
     if (cd->tgt < 0) {
         uint32_t lim = cd->last + TARGET_REACH < cend ? cd->last + TARGET_REACH : cend;
-        cd->tgt = find_object(c, cd->last, lim, cd->src);
-        /* "met Kim in Singapore": a place after in/at is where, not whom (patterns that
-         * mean it write "in +" themselves) */
-        while (cd->tgt >= 0 && c->ments[cd->tgt].prep_tok != TUMEN_NOID &&
-               (norm_is(c, c->ments[cd->tgt].prep_tok, "in") ||
-                norm_is(c, c->ments[cd->tgt].prep_tok, "at") ||
-                norm_is(c, c->ments[cd->tgt].prep_tok, "near") ||
-                norm_is(c, c->ments[cd->tgt].prep_tok, "inside"))) {
-            const struct mention *lm = &c->ments[cd->tgt];
-            cd->tgt = find_object(c, lm->first + lm->n, lim, cd->src);
+        /* "welcomed the report and called on the Kremlin": a coordinated verb ends the
+         * object of the first */
+        for (uint32_t k = cd->last; k + 1 < lim; k++) {
+            const struct tok *nx = &c->text.toks[k + 1];
+            if (c->text.toks[k].cls == WC_AND && mention_at(c, k + 1) < 0 &&
+                (nx->lemma != TUMEN_NOID || nx->cls == WC_MODAL || nx->cls == WC_HAVE) &&
+                nx->cls != WC_DET) {
+                lim = k;
+                break;
+            }
         }
+        cd->tgt = refine_target(c, find_object(c, cd->last, lim, cd->src), cd->last, lim,
+                                cd->src);
         if (cd->tgt >= 0 && c->ments[cd->tgt].prep_cls == WC_BY) {
             cd->tgt = -1;
         }
