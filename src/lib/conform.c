@@ -2,6 +2,7 @@
  * record parsing, coding through the public API, comparison. See conform.h. */
 #include "conform.h"
 #include "dict_peer.h"
+#include "tabari_coder.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -573,10 +574,16 @@ tumen_status conform_run(const struct conform_suite *s, unsigned flags, struct c
     if (st == TUMEN_OK && s->options != NULL) {
         st = tabari_options_load(&opts, s->options, err);
     }
+    /* TABARI suites run through the TABARI-compatible engine, which takes each record's
+     * {OPTION: ...} lines; PETRARCH records use it too, with TABARI's default options */
     tumen_coder *c = NULL;
+    struct tabari_engine *eng = NULL;
     if (st == TUMEN_OK) {
-        tumen_coder_options co = {flags | (s->tabari ? TUMEN_OPT_TABARI : 0), 0};
-        st = tumen_coder_new(d, &co, &c);
+        st = tabari_engine_new(d, &opts, &eng);
+        if (st == TUMEN_NOTFOUND) {
+            tumen_coder_options co = {flags | (s->tabari ? TUMEN_OPT_TABARI : 0), 0};
+            st = tumen_coder_new(d, &co, &c);
+        }
         if (st != TUMEN_OK) {
             err_set(err, st, "", 0, 0, "cannot create the coder");
         }
@@ -594,12 +601,21 @@ tumen_status conform_run(const struct conform_suite *s, unsigned flags, struct c
             size_t col;
             (void)tabari_options_line(&opts, rec->options[k], strlen(rec->options[k]), &col);
         }
+        if (eng != NULL) {
+            tabari_engine_set_options(eng, &opts);
+        }
         g.n = 0;
         tumen_doc doc = {rec->id, rec->text, strlen(rec->text), rec->date[0] ? rec->date : NULL,
                          NULL, NULL};
         tumen_error cerr;
         memset(&cerr, 0, sizeof cerr);
-        tumen_status cs = tumen_coder_code(c, &doc, on_event, &g, &cerr);
+        tumen_status cs;
+        if (eng != NULL) {
+            uint64_t ns = 0;
+            cs = tabari_engine_code_ex(eng, &doc, s->tabari, on_event, &g, &ns, &cerr, NULL);
+        } else {
+            cs = tumen_coder_code(c, &doc, on_event, &g, &cerr);
+        }
         if (g.oom) {
             st = err_set(err, TUMEN_NOMEM, "", 0, 0, "out of memory");
             break;
@@ -637,6 +653,7 @@ tumen_status conform_run(const struct conform_suite *s, unsigned flags, struct c
     }
     r->code_seconds = now() - t1;
     free(g.ev);
+    tabari_engine_free(eng);
     tumen_coder_free(c);
     tumen_dict_free(d);
     if (st != TUMEN_OK) {

@@ -20,7 +20,8 @@ enum {
     PW_GAP = 1u << 1,    /* other tokens may come between the previous word and this one */
     PW_OPTIONAL = 1u << 2,
     PW_CASE = 1u << 3, /* written as an acronym (UN, US): the token must be upper case too */
-    PW_FAR = 1u << 4   /* verb patterns: "..." before the element, any distance in the clause */
+    PW_FAR = 1u << 4,  /* verb patterns: "..." before the element, any distance in the clause */
+    PW_EXACT = 1u << 5 /* TABARI "WORD=": exact, without the regular endings -S -ED -ING ... */
 };
 
 struct phrase {

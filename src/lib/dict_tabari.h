@@ -27,9 +27,8 @@
 
 #include "dict.h"
 
-/* Phrase word flag: TABARI '=' ending (exact word, no regular endings). Uses the bit after
- * PW_OPTIONAL; to move into dict.h's PW_* enum. */
-#define TABARI_PW_EXACT (1u << 3)
+/* Phrase word flag: TABARI '=' ending (exact word, no regular endings); dict.h's PW_EXACT. */
+#define TABARI_PW_EXACT PW_EXACT
 
 /* ---- event codes ---- */
 

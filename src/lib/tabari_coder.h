@@ -18,6 +18,15 @@ tumen_status tabari_engine_new(const struct tumen_dict *d, const struct tabari_o
 tumen_status tabari_engine_code(struct tabari_engine *e, const tumen_doc *doc,
                                 tumen_event_fn fn, void *ctx, uint64_t *nsentences,
                                 tumen_error *err);
+/* Replaces the engine's options (NULL = TABARI's defaults); used between validation records. */
+void tabari_engine_set_options(struct tabari_engine *e, const struct tabari_options *opt);
+/* tabari_engine_code with control for the conformance runner: whole codes the document as one
+ * TABARI record (no sentence split); *outcome (may be NULL) receives 1 when the record was
+ * discarded ([###]), 2 when it was complex ([+++]), else 0. */
+tumen_status tabari_engine_code_ex(struct tabari_engine *e, const tumen_doc *doc, bool whole,
+                                   tumen_event_fn fn, void *ctx, uint64_t *nsentences,
+                                   tumen_error *err, int *outcome);
+/* Frees e; NULL is a no-op. */
 void tabari_engine_free(struct tabari_engine *e);
 
 #endif
