@@ -217,7 +217,8 @@ typedef struct tumen_coder tumen_coder;
 
 enum {
     TUMEN_OPT_FACTS_ONLY = 1u << 0, /* drop all but asserted and reported events */
-    TUMEN_OPT_NO_STATS = 1u << 1,   /* do not emit statistic records */
+    TUMEN_OPT_STATISTICS = 1u << 1, /* also emit statistic records (kind "statistic",
+                                     * code "--"): counts and flows that are not acts */
     TUMEN_OPT_TABARI = 1u << 2      /* TABARI-compatible matching semantics */
 };
 

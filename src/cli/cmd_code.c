@@ -24,6 +24,8 @@ static void help(void) {
         "  --date YYYY[-MM[-DD]] date of documents that have none (text input)\n"
         "  --format jsonl|tsv   output format (default jsonl; tsv has a header line)\n"
         "  --facts-only         keep only asserted and reported events\n"
+        "  --statistics         also write statistic records (kind \"statistic\", code \"--\"):\n"
+        "                       counts and flows of people that are not acts\n"
         "  --explain            per sentence: tokens, actors, heads, patterns and why each\n"
         "                       event was or was not produced (human-readable, on stdout)\n"
         "  --stats              one closing line on stderr with documents, sentences, events,\n"
@@ -117,6 +119,8 @@ int cmd_code(int argc, char **argv) {
             max_doc = (size_t)v;
         } else if (strcmp(a, "--facts-only") == 0) {
             opt.flags |= TUMEN_OPT_FACTS_ONLY;
+        } else if (strcmp(a, "--statistics") == 0) {
+            opt.flags |= TUMEN_OPT_STATISTICS;
         } else if (strcmp(a, "--tabari") == 0) {
             opt.flags |= TUMEN_OPT_TABARI;
         } else if (strcmp(a, "--stats") == 0) {

@@ -685,6 +685,25 @@ static tumen_span span_of(const tumen_coder *c, uint32_t first, uint32_t n) {
     return sp;
 }
 
+/* Agent suffixes of private people (CAMEO: civilians, refugees, labour, education). */
+static bool private_people(const char *code) {
+    size_t n = strlen(code);
+    if (n < 6) {
+        return false;
+    }
+    const char *ag = code + n - 3;
+    return strcmp(ag, "CVL") == 0 || strcmp(ag, "REF") == 0 || strcmp(ag, "LAB") == 0;
+}
+
+static void make_statistic(tumen_event *e) {
+    e->kind = TUMEN_KIND_STATISTIC;
+    snprintf(e->code, sizeof e->code, "--");
+    snprintf(e->root, sizeof e->root, "--");
+    e->goldstein = 0.0;
+    e->quad = 0;
+    e->symmetric = 0;
+}
+
 static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
                                const struct sent *s, const struct cand *cd, int32_t sm,
                                int32_t tm, bool symmetric) {
@@ -730,6 +749,10 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     const struct cameo_code *cc = cameo_find(code);
     e->goldstein = cc ? cc->goldstein : 0.0;
     e->quad = cc ? cc->quad : 0;
+    if (strncmp(code, "04", 2) == 0 && private_people(src->code)) {
+        /* tourists, refugees or workers travelling are a flow, not a diplomatic visit */
+        make_statistic(e);
+    }
     e->symmetric = symmetric;
     e->verb = span_of(c, cd->head, cd->head_n);
     e->probability = -1.0;
@@ -1336,6 +1359,75 @@ static void add_context_mentions(tumen_coder *c, const struct sent *s) {
     }
 }
 
+/* Counts of people that are not acts ("some 13,000 North Korean workers arrived in
+ * Russia"): a statistic record from the people's actor to the place they are in or go to,
+ * when the quantity measures no event of the sentence. */
+static tumen_status sentence_statistics(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+                                        const struct sent *s) {
+    struct qty qs[16];
+    size_t nq = quantity_scan(&c->text, s, doc->text, qs, 16);
+    if (nq > 16) {
+        nq = 16;
+    }
+    for (size_t i = 0; i < nq; i++) {
+        const struct qty *q = &qs[i];
+        if (unit_of_word(q->q.unit, strlen(q->q.unit)) == NULL) {
+            continue; /* people only: tourists, workers, troops, students, ... */
+        }
+        bool used = false;
+        for (size_t j = c->sent_evs; j < c->nevs; j++) {
+            used |= c->evs[j].ev.quantity.present &&
+                    c->evs[j].ev.quantity.span.offset == q->q.span.offset;
+        }
+        if (used || q->unit_tok == TUMEN_NOID) {
+            continue;
+        }
+        int32_t src = mention_at(c, q->unit_tok);
+        if (src < 0) {
+            continue;
+        }
+        uint32_t from = c->ments[src].first + c->ments[src].n;
+        uint32_t ce = clause_end(c, s, from);
+        int32_t tgt = find_object(c, from, ce, src);
+        if (tgt < 0 || same_country(c->ments[src].code, c->ments[tgt].code)) {
+            continue;
+        }
+        if (!grow((void **)&c->evs, &c->cap_evs, c->nevs + 1, sizeof *c->evs)) {
+            return TUMEN_NOMEM;
+        }
+        struct out_ev *oe = &c->evs[c->nevs++];
+        memset(oe, 0, sizeof *oe);
+        tumen_event *e = &oe->ev;
+        e->doc_id = doc->id;
+        e->doc_text = doc->text;
+        e->date = doc->date;
+        e->sentence = sno;
+        e->sent.offset = s->off;
+        e->sent.length = s->len;
+        snprintf(e->source, sizeof e->source, "%s", c->ments[src].code);
+        snprintf(e->target, sizeof e->target, "%s", c->ments[tgt].code);
+        e->source_span = span_of(c, c->ments[src].first, c->ments[src].n);
+        e->target_span = span_of(c, c->ments[tgt].first, c->ments[tgt].n);
+        make_statistic(e);
+        e->verb = span_of(c, q->first, q->n);
+        e->probability = -1.0;
+        e->quantity = q->q;
+        char when[11] = "";
+        tumen_span wsp = {0, 0};
+        if (!c->timex_done) {
+            c->ntimex = timex_scan(&c->text, s, doc->text, doc->date, c->timexes, 32);
+            c->ntimex = c->ntimex > 32 ? 32 : c->ntimex;
+            c->timex_done = true;
+        }
+        if (timex_pick(&c->text, s, c->timexes, c->ntimex, q->first, when, &wsp)) {
+            memcpy(e->when, when, sizeof e->when);
+            e->when_span = wsp;
+        }
+        xline(c, "  statistic: %s -> %s %g %s", e->source, e->target, q->q.value, q->q.unit);
+    }
+    return TUMEN_OK;
+}
+
 static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
                                   const struct sent *s) {
     const struct tumen_dict *d = c->d;
@@ -1425,6 +1517,9 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     }
     if (st == TUMEN_OK) {
         st = deny_previous_claims(c, doc, sno, s);
+    }
+    if (st == TUMEN_OK && (c->opt.flags & TUMEN_OPT_STATISTICS)) {
+        st = sentence_statistics(c, doc, sno, s);
     }
     quotation(c, s);
     remember_antecedents(c, sno);
@@ -1530,6 +1625,9 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
         tumen_event *e = &c->evs[i].ev;
         if ((c->opt.flags & TUMEN_OPT_FACTS_ONLY) && e->modality != TUMEN_ASSERTED &&
             e->modality != TUMEN_REPORTED) {
+            continue;
+        }
+        if (e->kind == TUMEN_KIND_STATISTIC && !(c->opt.flags & TUMEN_OPT_STATISTICS)) {
             continue;
         }
         c->nevents++;
