@@ -62,7 +62,8 @@ struct unit {
     int32_t group;        /* first unit of its parsed compound (itself when alone) */
     int32_t next;         /* next unit of the same compound, -1 */
     bool pronoun;
-    bool gone; /* inside a dropped comma clause */
+    bool gone;   /* inside a dropped comma clause */
+    int32_t ref; /* pronoun: the unit it stands for, -1 */
 };
 
 /* A verb root found at a word: the vpatterns of the root, longest first. */
@@ -86,6 +87,7 @@ struct tabari_engine {
     size_t nroots, caproots;
     uint32_t noun_set, adj_set;
     int32_t date;
+    bool ended; /* the words end with a sentence-final . ? ! */
     /* events of the current record */
     struct tev {
         char src[DICT_CODE_MAX * 2], tgt[DICT_CODE_MAX * 2], code[8];
@@ -193,7 +195,17 @@ static tumen_status push_word(struct tabari_engine *e, const char *s, size_t n, 
  * blanks; ';' is a comma; "'s" marks the word before; clitics join it. */
 static tumen_status build_words(struct tabari_engine *e, size_t first, size_t end) {
     e->nw = 0;
+    e->ended = false;
     buf_reset(&e->wtext);
+    for (size_t k = end; k-- > first;) {
+        const struct tok *t = &e->text.toks[k];
+        const char *s = tok_norm(&e->text, t);
+        if (t->flags & TF_QUOTE) {
+            continue;
+        }
+        e->ended = t->nlen >= 1 && (s[0] == '.' || s[0] == '?' || s[0] == '!');
+        break;
+    }
     for (size_t k = first; k < end; k++) {
         const struct tok *t = &e->text.toks[k];
         const char *s = tok_norm(&e->text, t);
@@ -651,6 +663,7 @@ static tumen_status add_unit(struct tabari_engine *e, size_t first, size_t last,
     u->group = (int32_t)e->nu;
     u->next = -1;
     u->pronoun = pronoun;
+    u->ref = -1;
     for (size_t k = first; k <= last; k++) {
         e->w[k].unit = (int32_t)e->nu;
         e->w[k].type = pronoun ? WT_PRON : WT_ACTOR;
@@ -790,8 +803,16 @@ static tumen_status classify(struct tabari_engine *e) {
         bool former = former_before(e, a0);
         const struct agent *g = ag[k].a;
         int32_t target = -1;
-        if (a1 < nw && e->w[a1].unit >= 0 && !e->u[e->w[a1].unit].pronoun &&
-            e->u[e->w[a1].unit].first == a1) {
+        /* actor right before: "Bree Prime Minister", "Arnor former security officials" */
+        size_t b = a0;
+        if (b > 0 && wis(e, b - 1, "former")) {
+            b--;
+        }
+        if (b > 0 && e->w[b - 1].unit >= 0 && !e->u[e->w[b - 1].unit].pronoun &&
+            e->u[e->w[b - 1].unit].last == b - 1) {
+            target = e->w[b - 1].unit;
+        } else if (a1 < nw && e->w[a1].unit >= 0 && !e->u[e->w[a1].unit].pronoun &&
+                   e->u[e->w[a1].unit].first == a1) {
             target = e->w[a1].unit; /* "President Peres", "human rights activists Gondor" */
         } else if (a1 + 1 < nw && (wis(e, a1, "of") || wis(e, a1, "in"))) {
             size_t q = a1 + 1;
@@ -801,6 +822,9 @@ static tumen_status classify(struct tabari_engine *e) {
             if (q < nw && e->w[q].unit >= 0 && e->u[e->w[q].unit].first == q) {
                 target = e->w[q].unit;
             }
+        }
+        if (target >= 0 && !former) {
+            former = former_before(e, e->u[target].first);
         }
         if (target < 0 && a0 > 0) {
             /* actor before: "Arnor security officials", "Minas Tirith border police" */
@@ -941,7 +965,7 @@ static void compounds(struct tabari_engine *e) {
                         ok = false;
                     }
                     conj = true;
-                } else if (w->type == WT_DET || w->type == WT_ADJ) {
+                } else if ((w->type == WT_DET || w->type == WT_ADJ) && (comma || conj)) {
                     /* np = det/adj* actor */
                 } else {
                     ok = false;
@@ -1020,6 +1044,7 @@ static tumen_status pronouns(struct tabari_engine *e) {
         }
         size_t me = e->nu - 1;
         e->u[me].group = (int32_t)me;
+        e->u[me].ref = ref;
         if (g >= 0) {
             int32_t prev = (int32_t)me;
             for (int32_t m = e->u[g].next; m >= 0; m = e->u[m].next) {
@@ -1064,6 +1089,7 @@ static tumen_status pronouns(struct tabari_engine *e) {
         nu[k] = e->u[order[k]];
         nu[k].group = pos[nu[k].group];
         nu[k].next = nu[k].next >= 0 ? pos[nu[k].next] : -1;
+        nu[k].ref = nu[k].ref >= 0 ? pos[nu[k].ref] : -1;
     }
     if (n > 0) {
         memcpy(e->u, nu, n * sizeof *nu);
@@ -1133,7 +1159,7 @@ static void drop_comma_clauses(struct tabari_engine *e, bool *gone) {
         }
     }
     len = e->nw - commas[nc - 1] - 1;
-    if ((int)len > e->opt.comma_emin && (int)len <= e->opt.comma_emax) {
+    if (e->ended && (int)len > e->opt.comma_emin && (int)len <= e->opt.comma_emax) {
         for (size_t q = commas[nc - 1]; q < e->nw; q++) {
             gone[q] = true;
         }
@@ -1148,6 +1174,19 @@ static void compact(struct tabari_engine *e, const bool *gone) {
             if (gone[q]) {
                 u->gone = true;
             }
+        }
+    }
+    /* a pronoun whose referent was dropped refers to nothing */
+    for (size_t k = 0; k < e->nu; k++) {
+        struct unit *u = &e->u[k];
+        if (u->pronoun && u->ref >= 0 && e->u[u->ref].gone) {
+            u->gone = true;
+        }
+    }
+    for (size_t k = 0; k < e->nu; k++) {
+        struct unit *u = &e->u[k];
+        if (u->pronoun && !u->gone && e->u[u->group].gone) {
+            u->gone = true;
         }
     }
     /* compounds lose their dropped members */
