@@ -95,7 +95,7 @@ static bool parse_expectations(struct conform_record *r, const char *c, size_t n
         }
         const char *close = memchr(c + i, '}', n - i);
         if (close == NULL) {
-            break;
+            close = c + n; /* an unclosed "{ OPTION: ..." runs to the end of the comment */
         }
         bool disabled = i > 0 && c[i - 1] == '-';
         const char *a = c + i + 1, *b = close;

@@ -1420,7 +1420,7 @@ static void add_event(struct tabari_engine *e, const char *src, const char *tgt,
 
 /* Codes of a group, expanded over coded compounds ("ELR/GAL"). */
 static size_t group_codes(const struct tabari_engine *e, int32_t g, const char *dflt,
-                          char out[][DICT_CODE_MAX * 2], size_t max) {
+                          char out[][DICT_CODE_MAX * 2], size_t max, bool single) {
     size_t n = 0;
     if (g < 0) {
         if (dflt && dflt[0] && max > 0) {
@@ -1428,7 +1428,7 @@ static size_t group_codes(const struct tabari_engine *e, int32_t g, const char *
         }
         return n;
     }
-    for (int32_t m = g; m >= 0 && n < max; m = e->u[m].next) {
+    for (int32_t m = g; m >= 0 && n < max; m = single ? -1 : e->u[m].next) {
         const char *c = e->u[m].code;
         while (*c && n < max) {
             const char *sl = strchr(c, '/');
@@ -1517,6 +1517,7 @@ static int32_t code_event(struct tabari_engine *e, const struct clause_ctx *c, s
         src = tgt = r->s.both;
     }
     bool src_default = false, tgt_default = false;
+    int32_t src_one = -1, tgt_one = -1; /* single members of a compound */
     if (src < 0) {
         bool fresh = c->first;
         if (!fresh) {
@@ -1531,14 +1532,37 @@ static int32_t code_event(struct tabari_engine *e, const struct clause_ctx *c, s
             src_default = true;
         }
         if (src < 0 && !src_default) {
-            if (e->opt.default_source[0]) {
+            /* greedy (manual 8.5 note): the first actor after the verb */
+            for (size_t q = ve; q < c->ce && src_one < 0; q++) {
+                int32_t u = unit_at(e, q);
+                if (u >= 0 && (tgt < 0 || strcmp(e->u[u].code, e->u[tgt].code) != 0)) {
+                    src_one = u;
+                }
+            }
+            if (src_one >= 0) {
+                src = e->u[src_one].group;
+            } else if (e->opt.default_source[0]) {
                 src_default = true;
-            } else {
-                src = first_unit(e, ve, c->ce, tgt, -1); /* greedy: after the verb */
             }
         }
     }
-    if (tgt < 0) {
+    if (tgt < 0 && src_one >= 0) {
+        /* the next actor after that one, a member of the same compound included */
+        for (size_t q = e->u[src_one].last + 1; q < c->ce && tgt < 0; q++) {
+            int32_t u = unit_at(e, q);
+            if (u >= 0 && strcmp(e->u[u].code, e->u[src_one].code) != 0) {
+                tgt = e->u[u].group;
+                if (tgt == src) {
+                    tgt_one = u;
+                }
+            }
+        }
+        if (tgt < 0 && e->opt.default_target[0]) {
+            tgt_default = true;
+        }
+    }
+    bool ordered = false;
+    if (tgt < 0 && !tgt_default) {
         tgt = first_unit(e, ve, c->ce, src, src);
         if (tgt < 0 && e->opt.default_target[0] && e->opt.default_target_after) {
             tgt_default = true;
@@ -1548,6 +1572,7 @@ static int32_t code_event(struct tabari_engine *e, const struct clause_ctx *c, s
         }
         if (tgt < 0 && !tgt_default && src >= 0 && is_compound(e, src)) {
             tgt = src;
+            ordered = true; /* each pair of members once, in text order */
         }
         if (tgt < 0 && !tgt_default && e->opt.default_target[0]) {
             tgt_default = true;
@@ -1561,13 +1586,21 @@ static int32_t code_event(struct tabari_engine *e, const struct clause_ctx *c, s
             tgt = src;
             src = e->u[by].group;
             tgt_default = false;
+            src_one = tgt_one = -1;
+            ordered = false;
         }
     }
     char sc[MAX_CODES][DICT_CODE_MAX * 2], tc[MAX_CODES][DICT_CODE_MAX * 2];
-    size_t ns = group_codes(e, src, src_default ? e->opt.default_source : NULL, sc, MAX_CODES);
-    size_t nt = group_codes(e, tgt, tgt_default ? e->opt.default_target : NULL, tc, MAX_CODES);
+    size_t ns = group_codes(e, src, src_default ? e->opt.default_source : NULL, sc, MAX_CODES,
+                            src_one >= 0);
+    size_t nt = group_codes(e, tgt_one >= 0 ? tgt_one : tgt,
+                            tgt_default ? e->opt.default_target : NULL, tc, MAX_CODES,
+                            tgt_one >= 0 || (src_one >= 0 && tgt >= 0 && tgt != src));
+    if (src_one >= 0) {
+        ns = group_codes(e, src_one, NULL, sc, MAX_CODES, true);
+    }
     for (size_t a = 0; a < ns; a++) {
-        for (size_t b = 0; b < nt; b++) {
+        for (size_t b = ordered ? a + 1 : 0; b < nt; b++) {
             add_event(e, sc[a], tc[b], r->vc.primary, r->vc.subordinate, r->vc.dominant, v, ve,
                       r->vp);
             if (r->vc.paired[0]) {
