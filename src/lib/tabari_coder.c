@@ -1579,9 +1579,13 @@ static int32_t code_event(struct tabari_engine *e, const struct clause_ctx *c, s
         }
     }
     /* passive voice: WAS/WERE/BEEN one or two words before, BY right after */
-    if (!set_by_pattern && ve < e->nw && e->w[ve].type == WT_BY &&
+    size_t byw = ve;
+    if (byw + 1 < c->ce && e->w[byw].type == WT_NULL && e->w[byw + 1].type == WT_BY) {
+        byw++; /* "was opposed earlier by" */
+    }
+    if (!set_by_pattern && byw < e->nw && e->w[byw].type == WT_BY &&
         ((v >= 1 && e->w[v - 1].type == WT_AUX) || (v >= 2 && e->w[v - 2].type == WT_AUX))) {
-        int32_t by = ve + 1 < c->ce ? unit_at(e, ve + 1) : -1;
+        int32_t by = byw + 1 < c->ce ? unit_at(e, byw + 1) : -1;
         if (by >= 0) {
             tgt = src;
             src = e->u[by].group;
@@ -1756,7 +1760,11 @@ static tumen_status code_words(struct tabari_engine *e) {
     for (size_t i = 0; i < e->nw; i++) {
         if (e->w[i].type == WT_VERB) {
             nverbs++;
-            if (first_verb == e->nw) {
+            /* a root coded null (its patterns aside) does not count as the first verb */
+            const struct root *rt = &e->roots[e->w[i].root];
+            const struct vpattern *last = &e->d->verbs[rt->pats[rt->npats - 1]];
+            bool null_root = last->npre == 0 && last->npost == 0 && (last->flags & VP_NULL);
+            if (first_verb == e->nw && !null_root) {
                 first_verb = i;
             }
         }
