@@ -82,6 +82,14 @@ struct tumen_coder {
     char pron_unit[16];       /* unit of the antecedent of the current pronoun subject */
     struct mod_cache *mcache; /* modality cues of the current sentence */
     struct tabari_engine *tabari; /* TUMEN_OPT_TABARI: TABARI-compatible semantics */
+    uint32_t *anchor;         /* pattern -> a literal word it needs (NOID: none) */
+    uint32_t *seen;           /* word id -> stamp of the last sentence containing it */
+    uint32_t stamp;
+    uint32_t *set_stamp;      /* word set -> stamp when set_seen was computed */
+    uint8_t *set_seen;        /* word set -> some alternative's first word is in the sentence */
+    struct qty qtys[64];      /* quantities of the current sentence (when qty_done) */
+    size_t nqty;
+    bool qty_done;
     struct timex timexes[32]; /* time expressions of the current sentence */
     size_t ntimex;
     bool timex_done;          /* timexes hold the current sentence */
@@ -109,6 +117,32 @@ tumen_status tumen_coder_new(const tumen_dict *d, const tumen_coder_options *opt
         free(c);
         return TUMEN_NOMEM;
     }
+    /* Pattern prefilter: a pattern that needs a literal word absent from the sentence
+     * cannot match, so it is skipped without scanning. */
+    c->anchor = malloc((d->nverbs ? d->nverbs : 1) * sizeof *c->anchor);
+    c->seen = calloc(d->words.n ? d->words.n : 1, sizeof *c->seen);
+    c->set_stamp = calloc(d->nsets ? d->nsets : 1, sizeof *c->set_stamp);
+    c->set_seen = calloc(d->nsets ? d->nsets : 1, 1);
+    if (c->anchor == NULL || c->seen == NULL || c->set_stamp == NULL || c->set_seen == NULL) {
+        tumen_coder_free(c);
+        return TUMEN_NOMEM;
+    }
+    for (size_t i = 0; i < d->nverbs; i++) {
+        const struct vpattern *v = &d->verbs[i];
+        c->anchor[i] = TUMEN_NOID;
+        for (uint16_t j = 0; j < v->npost && c->anchor[i] == TUMEN_NOID; j++) {
+            if (v->post[j].kind == VE_WORD && !(v->post[j].flags & PW_PREFIX) &&
+                v->post[j].value < d->words.n) {
+                c->anchor[i] = v->post[j].value;
+            }
+        }
+        for (uint16_t j = 0; j < v->npre && c->anchor[i] == TUMEN_NOID; j++) {
+            if (v->pre[j].kind == VE_WORD && !(v->pre[j].flags & PW_PREFIX) &&
+                v->pre[j].value < d->words.n) {
+                c->anchor[i] = v->pre[j].value;
+            }
+        }
+    }
     if (c->opt.flags & TUMEN_OPT_TABARI) {
         /* TUMEN_NOTFOUND: no TABARI engine in this build; the main coder serves */
         tumen_status ts = tabari_engine_new(d, NULL, &c->tabari);
@@ -130,6 +164,10 @@ void tumen_coder_free(tumen_coder *c) {
     text_fini(&c->text);
     mod_cache_free(c->mcache);
     tabari_engine_free(c->tabari);
+    free(c->anchor);
+    free(c->seen);
+    free(c->set_stamp);
+    free(c->set_seen);
     free(c->evs);
     free(c->tok_ment);
     buf_fini(&c->xbuf);
@@ -389,6 +427,26 @@ static int32_t refine_target(const tumen_coder *c, int32_t m, uint32_t pos, uint
     return m;
 }
 
+/* Can word set idx match anywhere in the current sentence? (its alternatives' first words) */
+static bool set_in_sentence(tumen_coder *c, uint32_t idx) {
+    const struct tumen_dict *d = c->d;
+    if (idx >= d->nsets) {
+        return false;
+    }
+    if (c->set_stamp[idx] != c->stamp) {
+        const struct wordset *ws = &d->sets[idx];
+        bool any = false;
+        for (uint32_t a = 0; a < ws->nalts && !any; a++) {
+            const struct phrase *ph = &ws->alts[a];
+            any = ph->n == 0 || (ph->f[0] & PW_PREFIX) ||
+                  (ph->w[0] < d->words.n && c->seen[ph->w[0]] == c->stamp);
+        }
+        c->set_seen[idx] = any;
+        c->set_stamp[idx] = c->stamp;
+    }
+    return c->set_seen[idx] != 0;
+}
+
 static bool elem_word_at(const tumen_coder *c, const struct velem *e, uint32_t k, uint32_t *len) {
     const struct tumen_dict *d = c->d;
     if (e->kind == VE_WORD) {
@@ -513,6 +571,16 @@ static bool try_pattern(tumen_coder *c, const struct sent *s, uint32_t h, uint32
     cd->first = h;
     cd->src = cd->tgt = -1;
     cd->spec = v->specificity;
+    for (uint16_t i = 0; i < v->npost; i++) {
+        if (v->post[i].kind == VE_SET && !set_in_sentence(c, v->post[i].value)) {
+            return false;
+        }
+    }
+    for (uint16_t i = 0; i < v->npre; i++) {
+        if (v->pre[i].kind == VE_SET && !set_in_sentence(c, v->pre[i].value)) {
+            return false;
+        }
+    }
     uint32_t cend = clause_end(c, s, pos);
     /* post elements */
     for (uint16_t i = 0; i < v->npost; i++) {
@@ -639,6 +707,10 @@ static bool best_at(tumen_coder *c, const struct sent *s, uint32_t h, struct can
         }
         for (uint32_t j = d->verb_ix.start[w]; j < d->verb_ix.start[w + 1]; j++) {
             struct cand cd;
+            uint32_t a = c->anchor[d->verb_ix.idx[j]];
+            if (a != TUMEN_NOID && c->seen[a] != c->stamp) {
+                continue;
+            }
             if (try_pattern(c, s, h, d->verb_ix.idx[j], &cd)) {
                 if (!have || better(&cd, best)) {
                     *best = cd;
@@ -787,7 +859,12 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     }
     /* quantity and time */
     tumen_quantity q;
-    if (quantity_for_event(&c->text, s, doc->text, cd->head, cd->head_n, code, &q)) {
+    if (!c->qty_done) {
+        c->nqty = quantity_scan(&c->text, s, doc->text, c->qtys, 64);
+        c->nqty = c->nqty > 64 ? 64 : c->nqty;
+        c->qty_done = true;
+    }
+    if (quantity_pick(&c->text, s, c->qtys, c->nqty, cd->head, cd->head_n, code, &q)) {
         if (q.unit[0] == '\0' && c->pron_unit[0] != '\0' && src->actor == TUMEN_NOID) {
             snprintf(q.unit, sizeof q.unit, "%s", c->pron_unit); /* "1500 of them" */
         }
@@ -1444,6 +1521,21 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     }
     c->sent_evs = c->nevs;
     c->timex_done = false;
+    c->qty_done = false;
+    if (++c->stamp == 0) {
+        memset(c->seen, 0, d->words.n * sizeof *c->seen);
+        memset(c->set_stamp, 0, (d->nsets ? d->nsets : 1) * sizeof *c->set_stamp);
+        c->stamp = 1;
+    }
+    for (uint32_t k = s->first; k < s->first + s->n; k++) {
+        const struct tok *tk = &c->text.toks[k];
+        uint32_t ids[4] = {tk->id, tk->lemma, tk->lemma2, tk->pfx};
+        for (int i = 0; i < 4; i++) {
+            if (ids[i] < d->words.n) {
+                c->seen[ids[i]] = c->stamp;
+            }
+        }
+    }
     mod_cache_reset(c->mcache);
     c->nments = match_actors(d, &c->text, s, c->date, c->ments, MAX_MENTIONS);
     if (index_mentions(c, s) != TUMEN_OK) {

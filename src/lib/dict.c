@@ -43,6 +43,7 @@ void tumen_dict_free(tumen_dict *d) {
     free(d->agents);
     free(d->verbs);
     free(d->sets);
+    free(d->named_sets);
     free(d->discards);
     free(d->issues);
     free(d->forms);
@@ -208,6 +209,12 @@ tumen_status dict_add_set(struct tumen_dict *d, const struct wordset *s, uint32_
     if (!grow((void **)&d->sets, &d->cap_sets, d->nsets + 1, sizeof *d->sets)) {
         return TUMEN_NOMEM;
     }
+    if (s->name != TUMEN_NOID) {
+        if (!grow((void **)&d->named_sets, &d->cap_named, d->nnamed + 1, sizeof *d->named_sets)) {
+            return TUMEN_NOMEM;
+        }
+        d->named_sets[d->nnamed++] = (uint32_t)d->nsets;
+    }
     d->sets[d->nsets] = *s;
     if (idx) {
         *idx = (uint32_t)d->nsets;
@@ -217,9 +224,10 @@ tumen_status dict_add_set(struct tumen_dict *d, const struct wordset *s, uint32_
 }
 
 uint32_t dict_find_set(const struct tumen_dict *d, uint32_t name) {
-    for (size_t i = d->nsets; i-- > 0;) {
-        if (d->sets[i].name == name) {
-            return (uint32_t)i;
+    for (size_t i = d->nnamed; i-- > 0;) {
+        uint32_t si = d->named_sets[i];
+        if (si < d->nsets && d->sets[si].name == name) {
+            return si; /* the latest definition wins */
         }
     }
     return TUMEN_NOID;

@@ -134,6 +134,8 @@ struct tumen_dict {
     size_t nverbs, cap_verbs;
     struct wordset *sets;
     size_t nsets, cap_sets;
+    uint32_t *named_sets; /* indexes of the sets that have a name (anonymous ones are many) */
+    size_t nnamed, cap_named;
     struct discard *discards;
     size_t ndiscards, cap_discards;
     struct issue *issues;

@@ -236,7 +236,11 @@ static bool in_sent(const struct cx *c, uint32_t k) {
     return k >= c->first && k < c->end;
 }
 static bool is(const struct cx *c, uint32_t k, const char *w) {
-    return in_sent(c, k) && strcmp(nm(c, k), w) == 0;
+    if (!in_sent(c, k)) {
+        return false;
+    }
+    const char *n = nm(c, k);
+    return n[0] == w[0] && strcmp(n, w) == 0; /* first byte first: most calls differ there */
 }
 static bool flag(const struct cx *c, uint32_t k, unsigned f) {
     return in_sent(c, k) && (c->t->toks[k].flags & f) != 0;

@@ -30,7 +30,11 @@ static bool in_sent(const struct cx *c, uint32_t k) {
 }
 
 static bool is(const struct cx *c, uint32_t k, const char *w) {
-    return in_sent(c, k) && strcmp(nm(c, k), w) == 0;
+    if (!in_sent(c, k)) {
+        return false;
+    }
+    const char *n = nm(c, k);
+    return n[0] == w[0] && strcmp(n, w) == 0; /* first byte first: most calls differ there */
 }
 
 static bool flag(const struct cx *c, uint32_t k, unsigned f) {
@@ -829,12 +833,14 @@ static int unit_fit(const char *code, const char *unit) {
 bool quantity_for_event(const struct text *t, const struct sent *s, const char *doc,
                         uint32_t head, uint32_t head_n, const char *code,
                         tumen_quantity *out) {
-    memset(out, 0, sizeof *out);
     struct qty qs[64];
     size_t n = quantity_scan(t, s, doc, qs, 64);
-    if (n > 64) {
-        n = 64;
-    }
+    return quantity_pick(t, s, qs, n > 64 ? 64 : n, head, head_n, code, out);
+}
+
+bool quantity_pick(const struct text *t, const struct sent *s, const struct qty *qs, size_t n,
+                   uint32_t head, uint32_t head_n, const char *code, tumen_quantity *out) {
+    memset(out, 0, sizeof *out);
     uint32_t hn = head_n ? head_n : 1, he = head + hn;
     long best_score = 0;
     int best = -1;

@@ -46,4 +46,9 @@ bool quantity_unit_is_duration(const char *unit);
 /* True when the static word tables of quantity.c are strictly sorted. For the unit tests. */
 bool quantity_tables_sorted(void);
 
+/* The choice quantity_for_event makes, over quantities already found by quantity_scan (a
+ * caller coding several events in one sentence scans it once). */
+bool quantity_pick(const struct text *t, const struct sent *s, const struct qty *qs, size_t n,
+                   uint32_t head, uint32_t head_n, const char *code, tumen_quantity *out);
+
 #endif

@@ -20,6 +20,8 @@ struct reader {
     char id_buf[64];
     char *text_id; /* txt: file name without extension */
     char date_buf[16];
+    char in[65536]; /* JSONL input buffer */
+    size_t in_pos, in_len;
 };
 
 static bool ends_with(const char *s, const char *suf) {
@@ -103,24 +105,30 @@ static tumen_status read_line(struct reader *r) {
     buf_reset(&r->line_buf);
     bool any = false, over = false;
     for (;;) {
-        int ch = getc(r->f);
-        if (ch == EOF) {
-            if (ferror(r->f)) {
-                return TUMEN_IO;
+        if (r->in_pos == r->in_len) {
+            r->in_len = fread(r->in, 1, sizeof r->in, r->f);
+            r->in_pos = 0;
+            if (r->in_len == 0) {
+                if (ferror(r->f)) {
+                    return TUMEN_IO;
+                }
+                if (!any) {
+                    return TUMEN_NOTFOUND;
+                }
+                break;
             }
-            if (!any) {
-                return TUMEN_NOTFOUND;
-            }
-            break;
         }
         any = true;
-        if (ch == '\n') {
-            break;
+        const char *p = r->in + r->in_pos;
+        size_t avail = r->in_len - r->in_pos;
+        const char *nl = memchr(p, '\n', avail);
+        size_t take = nl ? (size_t)(nl - p) : avail;
+        if (!over && buf_add(&r->line_buf, p, take) != TUMEN_OK) {
+            over = true; /* keep consuming the line, keep nothing more of it */
         }
-        if (!over) {
-            if (buf_addc(&r->line_buf, (char)ch) != TUMEN_OK) {
-                over = true;
-            }
+        r->in_pos += take + (nl ? 1 : 0);
+        if (nl) {
+            break;
         }
     }
     r->line++;

@@ -208,7 +208,29 @@ static tumen_status push_tok(struct text *t, const char *doc, size_t off, size_t
     k->flags = flags;
     k->id = k->lemma = k->lemma2 = k->pfx = TUMEN_NOID;
     size_t start = t->norm.len;
-    tumen_status st;
+    tumen_status st = TUMEN_OK;
+    /* fast path: ASCII token, lower-cased straight into the buffer */
+    if (!(flags & (TF_QUOTE | TF_HYPHEN)) && t->norm.cap - t->norm.len > len + 1) {
+        const unsigned char *src = (const unsigned char *)doc + off;
+        char *dst = t->norm.data + t->norm.len;
+        size_t i = 0;
+        for (; i < len; i++) {
+            unsigned char ch = src[i];
+            if (ch >= 0x80) {
+                break;
+            }
+            dst[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+        }
+        if (i == len) {
+            dst[len] = '\0';
+            t->norm.len += len + 1;
+            k->norm = (uint32_t)start;
+            k->nlen = (uint32_t)len;
+            k->cls = WC_NONE;
+            t->ntoks++;
+            return TUMEN_OK;
+        }
+    }
     if (flags & TF_QUOTE) {
         st = buf_addc(&t->norm, '"');
     } else if (flags & TF_HYPHEN) {
@@ -541,6 +563,13 @@ tumen_status text_split(struct text *t, const char *doc, size_t len) {
     t->ntoks = 0;
     t->nsents = 0;
     buf_reset(&t->norm);
+    /* normalised forms take about as many bytes as the text plus a NUL per token */
+    if (len + len / 2 + 64 > t->norm.cap && len < ((size_t)1 << 31)) {
+        if (!grow((void **)&t->norm.data, &t->norm.cap, len + len / 2 + 64, 1)) {
+            return TUMEN_NOMEM;
+        }
+    }
+
     if (len > UINT32_MAX) {
         return TUMEN_LIMIT;
     }
