@@ -998,9 +998,11 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     bool sym = (v->flags & VP_SYMMETRIC) != 0;
     uint32_t send = s->first + s->n;
     uint32_t cend = clause_end(c, s, cd->last);
-    /* "between A and B" right after the head fills both slots */
+    /* "between A and B" right after the head, or inside the words the pattern matched
+     * ("[possibility] for cooperation between"), fills both slots */
     {
-        for (uint32_t k = cd->head + cd->head_n; k < cend && k < cd->head + cd->head_n + 1; k++) {
+        uint32_t blim = cd->last > cd->head + cd->head_n ? cd->last : cd->head + cd->head_n + 1;
+        for (uint32_t k = cd->head + cd->head_n; k < cend && k < blim; k++) {
             if (c->text.toks[k].cls == WC_BETWEEN) {
                 int32_t a = find_object(c, k + 1, k + 4, -1);
                 if (a >= 0) {
@@ -1054,10 +1056,32 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             cd->src = m;
         }
     }
-    if (v->flags & VP_NOUN) {
+    const struct tok *head_tok = &c->text.toks[cd->head];
+    bool nominal = (v->flags & VP_NOUN) ||
+                   (head_tok->nlen > 3 && tok_norm(&c->text, head_tok)[head_tok->nlen - 1] == 's' &&
+                    head_tok->lemma != TUMEN_NOID && cd->head > s->first &&
+                    (c->text.toks[cd->head - 1].cls == WC_DET ||
+                     (c->text.toks[cd->head - 1].flags & TF_WORD) == 0 ||
+                     c->text.toks[cd->head - 1].lemma == TUMEN_NOID));
+    if (nominal && cd->head + cd->head_n + 1 < cend) {
+        /* "sanctions imposed on the DPRK": a nominal act with an agentless participle has
+         * no source we can name */
+        const struct tok *pk = &c->text.toks[cd->head + cd->head_n];
+        const struct tok *nk = &c->text.toks[cd->head + cd->head_n + 1];
+        if (pk->nlen > 3 && memcmp(tok_norm(&c->text, pk) + pk->nlen - 2, "ed", 2) == 0 &&
+            nk->cls == WC_PREP) {
+            xline(c, "  head '%s': nominal act with an agentless participle, not coded",
+                  norm(c, cd->head));
+            return TUMEN_OK;
+        }
+    }
+    if (nominal) {
         /* "sanctions imposed by the EU on Russia", "sanctions initiated by the US" */
         for (uint32_t k = cd->head + cd->head_n; k + 1 < cend && k < cd->head + cd->head_n + 4; k++) {
             const struct tok *pk = &c->text.toks[k];
+            if (pk->nlen == 1 && norm(c, k)[0] == ',') {
+                break;
+            }
             if (pk->nlen > 2 && memcmp(tok_norm(&c->text, pk) + pk->nlen - 2, "ed", 2) == 0 &&
                 c->text.toks[k + 1].cls == WC_BY) {
                 int32_t m = mention_at(c, k + 2);
@@ -1580,9 +1604,16 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
             continue;
         }
         const struct tok *ht = &c->text.toks[h];
-        if (h > s->first && c->text.toks[h - 1].cls == WC_DET && ht->nlen > 3 &&
-            memcmp(tok_norm(&c->text, ht) + ht->nlen - 2, "ed", 2) == 0) {
-            continue; /* "the damaged infrastructure": an adjectival participle */
+        if (h > s->first && ht->nlen > 3 &&
+            memcmp(tok_norm(&c->text, ht) + ht->nlen - 2, "ed", 2) == 0 && h + 1 < end) {
+            /* "the damaged infrastructure", "for resumed commerce": an adjectival participle
+             * between a determiner or preposition and a noun */
+            uint16_t pc = c->text.toks[h - 1].cls;
+            const struct tok *nx = &c->text.toks[h + 1];
+            if (pc == WC_DET || (pc == WC_PREP && (nx->flags & TF_WORD) && nx->cls == WC_NONE &&
+                                 mention_at(c, h + 1) < 0 && !(nx->flags & TF_CAP))) {
+                continue;
+            }
         }
         struct cand cd;
         if (!best_at(c, s, h, &cd)) {
