@@ -179,8 +179,8 @@ typedef struct tumen_event {
     uint32_t sentence;    /* 1-based sentence number in the document */
     tumen_span sent;      /* the sentence's bytes */
 
-    char source[24]; /* CAMEO actor code, "---" when unknown */
-    char target[24];
+    char source[48]; /* CAMEO actor code, "---" when unknown */
+    char target[48];
     tumen_span source_span;
     tumen_span target_span;
 
@@ -194,7 +194,7 @@ typedef struct tumen_event {
 
     tumen_modality modality;
     tumen_span cue;          /* modality / attribution words */
-    char attributed_to[24];  /* "" when not attributed, "---" for unnamed sources */
+    char attributed_to[48];  /* "" when not attributed, "---" for unnamed sources */
     tumen_span probability_words;
     double probability;      /* 0..1, or negative when the words give none */
 

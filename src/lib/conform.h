@@ -7,7 +7,7 @@
 #include "dict_tabari.h"
 
 struct conform_event {
-    char source[24], target[24], code[8];
+    char source[48], target[48], code[8];
 };
 
 struct conform_record {
