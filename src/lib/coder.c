@@ -368,6 +368,9 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
         }
         const struct mention *mm = &c->ments[m];
         k = mm->first; /* skip over the mention */
+        if (mm->modifier) {
+            continue;
+        }
         if (mm->after_prep && !(allow_by && mm->prep_cls == WC_BY)) {
             /* "of X" inside the subject noun phrase: "the ambassador of X" is composed
              * already; skip objects of prepositions */
@@ -393,6 +396,9 @@ static int32_t find_object(const tumen_coder *c, uint32_t from, uint32_t limit, 
         if (m->prep_tok != TUMEN_NOID && (norm_is(c, m->prep_tok, "alongside") ||
                                           norm_is(c, m->prep_tok, "beside"))) {
             continue; /* "fought alongside the US": an ally, not a target */
+        }
+        if (m->modifier) {
+            continue; /* "the Russian-backed entities" are not Russia */
         }
         if (m->first >= from && m->first < limit && (int32_t)i != not_m &&
             (not_m < 0 || m->group != c->ments[not_m].group)) {
@@ -1043,7 +1049,7 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             cd->tgt = -1;
         }
     }
-    if (cd->src < 0 && cd->first == cd->head && cd->head > s->first) {
+    if (cd->head > s->first) {
         /* gerund with its own subject: "the possibility of North Korea sending troops" */
         const struct tok *hk = &c->text.toks[cd->head];
         uint32_t b = cd->head - 1;
@@ -1587,13 +1593,16 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     }
     tumen_status st = TUMEN_OK;
     uint32_t end = s->first + s->n;
-    uint32_t zone_start = 0, zone_end = 0;
+    uint32_t zone_start = 0, zone_end = 0, consumed_end = 0;
     for (uint32_t h = s->first; h < end && st == TUMEN_OK; h++) {
         if (mention_at(c, h) >= 0) {
             continue; /* a word inside an actor name is not a head */
         }
         if (h > s->first && (c->text.toks[h - 1].flags & TF_HYPHEN)) {
             continue; /* "Moscow-backed", "long-imprisoned": an adjective, not an act */
+        }
+        if (h < consumed_end) {
+            continue;
         }
         if (h < zone_end && h >= zone_start) {
             struct cand skip;
@@ -1624,10 +1633,25 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
          * the act in the complement is what is appealed for, intended, demanded or
          * threatened, and the pattern's code already says so */
         bool governs = !(cd.v->flags & VP_NULL) && governing_code(cd.v->code);
+        /* "strikes major arms deals with Poland": heads inside a short match are words
+         * of this event, not events of their own */
+        if (!(cd.v->flags & VP_NULL) && cd.last > cd.head + cd.head_n &&
+            cd.last - cd.head <= 6) {
+            consumed_end = cd.last;
+            for (uint32_t k = cd.head + cd.head_n; k < cd.last; k++) {
+                if (mention_at(c, k) >= 0) {
+                    consumed_end = k; /* "claims Russia has approached": the act after an
+                                       * actor is an event of its own */
+                    break;
+                }
+            }
+        }
         if (governs) {
             uint32_t from = cd.head + cd.head_n;
+            bool noun_head = (cd.v->flags & VP_NOUN) != 0;
             for (uint32_t k = from; k < end && k < cd.last + 6; k++) {
-                if (norm_is(c, k, "to") || norm_is(c, k, "that")) {
+                if (norm_is(c, k, "to") || norm_is(c, k, "that") ||
+                    (noun_head && (norm_is(c, k, "for") || norm_is(c, k, "of")))) {
                     zone_start = k + 1;
                     zone_end = clause_end(c, s, k + 1);
                     break;

@@ -293,6 +293,23 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
             m->adjective = (nx->flags & TF_WORD) && nx->cls == WC_NONE &&
                            !(nx->flags & TF_CAP) && !verbish;
         }
+        /* "Russian-backed", "Moscow-based", "US-led": the phrase names another party */
+        {
+            size_t e2 = m->first + m->n;
+            if (e2 + 1 < end && (t->toks[e2].flags & TF_HYPHEN)) {
+                static const char *const mods[] = {"backed",    "based",     "installed",
+                                                   "sponsored", "funded",    "supported",
+                                                   "appointed", "controlled", "occupied",
+                                                   "held",      "led",       "allied",
+                                                   "aligned",   "friendly",  "made",
+                                                   "built",     "owned",     "run", NULL};
+                for (size_t q = 0; mods[q] != NULL; q++) {
+                    if (is_word(t, &t->toks[e2 + 1], mods[q])) {
+                        m->modifier = true;
+                    }
+                }
+            }
+        }
         /* governing preposition */
         if (k > s->first) {
             size_t p = k - 1;

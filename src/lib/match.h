@@ -18,6 +18,7 @@ struct mention {
     uint32_t prep_tok;         /* the preposition's token, TUMEN_NOID */
     bool possessive;           /* followed by 's */
     bool adjective;            /* "Russian" used before a noun */
+    bool modifier;             /* "Russian-backed entities": names something else */
 };
 
 /* Fills tok.id / lemma / lemma2 / pfx for tokens [first, first+n). */
