@@ -32,7 +32,7 @@
 #define MAX_MENTIONS 256
 #define MAX_CANDS 256
 #define GAP 6
-#define TARGET_REACH 10
+#define TARGET_REACH 8
 
 struct cand {
     const struct vpattern *v;
@@ -1628,11 +1628,33 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         if (!best_at(c, s, h, &cd)) {
             continue;
         }
+        if ((cd.v->flags & VP_NOUN) && cd.v->npost == 0 && cd.head + cd.head_n < end) {
+            /* "the sanctions enforcement", "the trade figures": a bare noun head that
+             * modifies the next noun names a topic, not an act */
+            const struct tok *nx = &c->text.toks[cd.head + cd.head_n];
+            if ((nx->flags & TF_WORD) && !(nx->flags & TF_CAP) && nx->cls == WC_NONE &&
+                mention_at(c, cd.head + cd.head_n) < 0 && nx->lemma == TUMEN_NOID) {
+                xline(c, "  head '%s': modifies the noun '%s', not coded", norm(c, h),
+                      norm(c, cd.head + cd.head_n));
+                continue;
+            }
+        }
         st = emit_cand(c, doc, sno, s, &cd);
         /* "called on Seoul to lift sanctions", "agreed to supply", "threatened to strike":
          * the act in the complement is what is appealed for, intended, demanded or
          * threatened, and the pattern's code already says so */
         bool governs = !(cd.v->flags & VP_NULL) && governing_code(cd.v->code);
+        if (!(cd.v->flags & VP_NULL) && strncmp(cd.v->code, "17", 2) == 0 &&
+            (norm_is(c, cd.head, "ban") || norm_is(c, cd.head, "bans") ||
+             norm_is(c, cd.head, "banned") || norm_is(c, cd.head, "prohibit") ||
+             norm_is(c, cd.head, "prohibits") || norm_is(c, cd.head, "prohibited") ||
+             norm_is(c, cd.head, "forbid") || norm_is(c, cd.head, "forbids") ||
+             norm_is(c, cd.head, "forbade") || norm_is(c, cd.head, "outlaw") ||
+             norm_is(c, cd.head, "outlawed"))) {
+            /* "resolutions ban the use of North Korean workers": what is banned is not done */
+            zone_start = cd.head + cd.head_n;
+            zone_end = clause_end(c, s, zone_start);
+        }
         /* "strikes major arms deals with Poland": heads inside a short match are words
          * of this event, not events of their own */
         if (!(cd.v->flags & VP_NULL) && cd.last > cd.head + cd.head_n &&

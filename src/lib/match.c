@@ -300,7 +300,7 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
                 static const char *const mods[] = {"backed",    "based",     "installed",
                                                    "sponsored", "funded",    "supported",
                                                    "appointed", "controlled", "occupied",
-                                                   "held",      "led",       "allied",
+                                                   "held",      "allied",
                                                    "aligned",   "friendly",  "made",
                                                    "built",     "owned",     "run", NULL};
                 for (size_t q = 0; mods[q] != NULL; q++) {

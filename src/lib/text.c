@@ -150,30 +150,33 @@ struct wc_entry {
 
 /* Sorted by word for bsearch. */
 static const struct wc_entry word_classes[] = {
-    {"a", WC_DET},        {"about", WC_PREP},    {"after", WC_SUB},    {"against", WC_PREP},
-    {"although", WC_SUB}, {"am", WC_BE},         {"among", WC_PREP},   {"an", WC_DET},
-    {"and", WC_AND},      {"any", WC_DET},       {"are", WC_BE},       {"as", WC_SUB},
-    {"at", WC_PREP},      {"be", WC_BE},         {"because", WC_SUB},  {"been", WC_BE},
-    {"before", WC_SUB},   {"being", WC_BE},      {"between", WC_BETWEEN}, {"but", WC_SUB},
-    {"by", WC_BY},        {"can", WC_MODAL},     {"could", WC_MODAL},  {"during", WC_PREP},
-    {"for", WC_PREP},     {"from", WC_PREP},     {"had", WC_HAVE},     {"has", WC_HAVE},
-    {"have", WC_HAVE},    {"having", WC_HAVE},   {"he", WC_PRON},      {"her", WC_DET},
-    {"him", WC_PRON},     {"his", WC_DET},       {"i", WC_PRON},       {"if", WC_SUB},
-    {"in", WC_PREP},      {"into", WC_PREP},     {"is", WC_BE},        {"it", WC_PRON},
-    {"its", WC_DET},      {"may", WC_MODAL},     {"might", WC_MODAL},  {"must", WC_MODAL},
-    {"n't", WC_NOT},      {"never", WC_NOT},     {"no", WC_NOT},       {"nor", WC_OR},
-    {"not", WC_NOT},      {"of", WC_PREP},       {"on", WC_PREP},      {"onto", WC_PREP},
-    {"or", WC_OR},        {"over", WC_PREP},     {"shall", WC_MODAL},  {"she", WC_PRON},
-    {"should", WC_MODAL}, {"since", WC_SUB},     {"some", WC_DET},     {"such", WC_DET},
-    {"than", WC_PREP},    {"that", WC_REL},      {"the", WC_DET},      {"their", WC_DET},
-    {"them", WC_PRON},    {"these", WC_DET},     {"they", WC_PRON},    {"this", WC_DET},
-    {"those", WC_DET},    {"though", WC_SUB},    {"through", WC_PREP}, {"to", WC_PREP},
-    {"toward", WC_PREP},  {"towards", WC_PREP},  {"under", WC_PREP},   {"unless", WC_SUB},
-    {"upon", WC_PREP},    {"us", WC_PRON},       {"was", WC_BE},       {"we", WC_PRON},
-    {"were", WC_BE},      {"when", WC_SUB},      {"whereas", WC_SUB},  {"which", WC_REL},
-    {"while", WC_SUB},    {"who", WC_REL},       {"whom", WC_REL},     {"whose", WC_REL},
-    {"will", WC_MODAL},   {"with", WC_PREP},     {"within", WC_PREP},  {"would", WC_MODAL},
-    {"you", WC_PRON},
+    {"a", WC_DET}, {"aboard", WC_PREP}, {"about", WC_PREP}, {"across", WC_PREP},
+    {"after", WC_SUB}, {"against", WC_PREP}, {"along", WC_PREP}, {"alongside", WC_PREP},
+    {"although", WC_SUB}, {"am", WC_BE}, {"amid", WC_PREP}, {"amidst", WC_PREP},
+    {"among", WC_PREP}, {"an", WC_DET}, {"and", WC_AND}, {"any", WC_DET}, {"are", WC_BE},
+    {"around", WC_PREP}, {"as", WC_SUB}, {"at", WC_PREP}, {"atop", WC_PREP}, {"be", WC_BE},
+    {"because", WC_SUB}, {"been", WC_BE}, {"before", WC_SUB}, {"behind", WC_PREP},
+    {"being", WC_BE}, {"beneath", WC_PREP}, {"beside", WC_PREP}, {"between", WC_BETWEEN},
+    {"beyond", WC_PREP}, {"but", WC_SUB}, {"by", WC_BY}, {"can", WC_MODAL},
+    {"concerning", WC_PREP}, {"could", WC_MODAL}, {"despite", WC_PREP}, {"during", WC_PREP},
+    {"except", WC_PREP}, {"for", WC_PREP}, {"from", WC_PREP}, {"had", WC_HAVE},
+    {"has", WC_HAVE}, {"have", WC_HAVE}, {"having", WC_HAVE}, {"he", WC_PRON}, {"her", WC_DET},
+    {"him", WC_PRON}, {"his", WC_DET}, {"i", WC_PRON}, {"if", WC_SUB}, {"in", WC_PREP},
+    {"inside", WC_PREP}, {"into", WC_PREP}, {"is", WC_BE}, {"it", WC_PRON}, {"its", WC_DET},
+    {"may", WC_MODAL}, {"might", WC_MODAL}, {"must", WC_MODAL}, {"n't", WC_NOT},
+    {"near", WC_PREP}, {"never", WC_NOT}, {"no", WC_NOT}, {"nor", WC_OR}, {"not", WC_NOT},
+    {"of", WC_PREP}, {"on", WC_PREP}, {"onto", WC_PREP}, {"or", WC_OR}, {"outside", WC_PREP},
+    {"over", WC_PREP}, {"per", WC_PREP}, {"regarding", WC_PREP}, {"shall", WC_MODAL},
+    {"she", WC_PRON}, {"should", WC_MODAL}, {"since", WC_SUB}, {"some", WC_DET},
+    {"such", WC_DET}, {"than", WC_PREP}, {"that", WC_REL}, {"the", WC_DET}, {"their", WC_DET},
+    {"them", WC_PRON}, {"these", WC_DET}, {"they", WC_PRON}, {"this", WC_DET},
+    {"those", WC_DET}, {"though", WC_SUB}, {"through", WC_PREP}, {"throughout", WC_PREP},
+    {"to", WC_PREP}, {"toward", WC_PREP}, {"towards", WC_PREP}, {"under", WC_PREP},
+    {"underneath", WC_PREP}, {"unless", WC_SUB}, {"upon", WC_PREP}, {"us", WC_PRON},
+    {"versus", WC_PREP}, {"via", WC_PREP}, {"was", WC_BE}, {"we", WC_PRON}, {"were", WC_BE},
+    {"when", WC_SUB}, {"whereas", WC_SUB}, {"which", WC_REL}, {"while", WC_SUB},
+    {"who", WC_REL}, {"whom", WC_REL}, {"whose", WC_REL}, {"will", WC_MODAL}, {"with", WC_PREP},
+    {"within", WC_PREP}, {"without", WC_PREP}, {"would", WC_MODAL}, {"you", WC_PRON},
 };
 
 static int cmp_wc(const void *key, const void *elt) {
@@ -181,7 +184,7 @@ static int cmp_wc(const void *key, const void *elt) {
 }
 
 uint16_t text_word_class(const char *w, size_t n) {
-    if (n == 0 || n > 8) {
+    if (n == 0 || n > 10) {
         return WC_NONE;
     }
     const struct wc_entry *e = bsearch(w, word_classes, sizeof word_classes / sizeof word_classes[0],
