@@ -683,6 +683,10 @@ static bool better(const struct cand *a, const struct cand *b) {
     if (a->spec != b->spec) {
         return a->spec > b->spec;
     }
+    bool an = (a->v->flags & VP_NULL) != 0, bn = (b->v->flags & VP_NULL) != 0;
+    if (an != bn) {
+        return an; /* an explicit "not an event" reading wins a tie */
+    }
     uint32_t la = a->last - a->first, lb = b->last - b->first;
     if (la != lb) {
         return la > lb;
@@ -780,6 +784,37 @@ static void make_statistic(tumen_event *e) {
     e->goldstein = 0.0;
     e->quad = 0;
     e->symmetric = 0;
+}
+
+/* --explain: the event with its modality cue and scope, attribution, quantity, time. */
+static void explain_event(tumen_coder *c, const tumen_event *e, const struct mod_result *mr) {
+    const char *t = e->doc_text;
+    xline(c, "    event %s -> %s %s %s", e->source, e->target, e->code,
+          tumen_modality_name(e->modality));
+    if (mr->mod_cue.length) {
+        xline(c, "      cue '%.*s' scope '%.*s'", (int)mr->mod_cue.length, t + mr->mod_cue.offset,
+              (int)(mr->scope.length > 160 ? 160 : mr->scope.length), t + mr->scope.offset);
+    }
+    if (e->attributed_to[0]) {
+        xline(c, "      attributed to %s ('%.*s')", e->attributed_to, (int)e->cue.length,
+              t + e->cue.offset);
+    }
+    if (e->probability_words.length) {
+        xline(c, "      probability words '%.*s' = %.2f", (int)e->probability_words.length,
+              t + e->probability_words.offset, e->probability);
+    }
+    if (e->quantity.present) {
+        xline(c, "      quantity %.10g %s%s%s attached from '%.*s'", e->quantity.value,
+              e->quantity.unit, e->quantity.approx ? " approx" : "",
+              e->quantity.bound == TUMEN_BOUND_MAX   ? " max"
+              : e->quantity.bound == TUMEN_BOUND_MIN ? " min"
+                                                     : "",
+              (int)e->quantity.span.length, t + e->quantity.span.offset);
+    }
+    if (e->when_span.length) {
+        xline(c, "      when %s from '%.*s'", e->when[0] ? e->when : "(a span, not a point)",
+              (int)e->when_span.length, t + e->when_span.offset);
+    }
 }
 
 static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
@@ -889,6 +924,9 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
         memcpy(e->when, when, sizeof e->when);
         e->when_span = wsp;
     }
+    if (c->explain) {
+        explain_event(c, e, &mr);
+    }
     return TUMEN_OK;
 }
 
@@ -947,6 +985,23 @@ static int32_t resolve_pronoun(tumen_coder *c, const struct sent *s, uint32_t sn
         bool it = norm_is(c, k, "it");
         if (!plural && !it) {
             return -1;
+        }
+        /* "Moscow denied that it had supplied": the subject earlier in the sentence */
+        for (size_t i = c->nments; i-- > 0;) {
+            const struct mention *m = &c->ments[i];
+            if (m->first + m->n > k || m->after_prep || m->actor == TUMEN_NOID) {
+                continue;
+            }
+            const struct tok *last = &c->text.toks[m->first + m->n - 1];
+            bool mplural = (last->flags & TF_WORD) && !(last->flags & TF_POSS) &&
+                           last->nlen > 2 && tok_norm(&c->text, last)[last->nlen - 1] == 's';
+            if (mplural == plural) {
+                const char *u = unit_of_word(tok_norm(&c->text, last), last->nlen);
+                snprintf(c->pron_unit, sizeof c->pron_unit, "%s", u ? u : "");
+                c->tok_ment[k - c->cur_first] = (int16_t)i;
+                xline(c, "  pronoun '%s' -> %s (same sentence)", norm(c, k), m->code);
+                return (int32_t)i;
+            }
         }
         int best = -1;
         for (size_t i = c->nantes; i-- > 0;) {
@@ -1657,8 +1712,12 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         }
         /* "strikes major arms deals with Poland": heads inside a short match are words
          * of this event, not events of their own */
-        if (!(cd.v->flags & VP_NULL) && cd.last > cd.head + cd.head_n &&
-            cd.last - cd.head <= 6) {
+        bool far = false;
+        for (uint16_t i = 0; i < cd.v->npost; i++) {
+            far |= (cd.v->post[i].flags & PW_FAR) != 0;
+        }
+        if (!(cd.v->flags & VP_NULL) && cd.last > cd.head + cd.head_n && !far &&
+            cd.last - cd.head <= 12) {
             consumed_end = cd.last;
             for (uint32_t k = cd.head + cd.head_n; k < cd.last; k++) {
                 if (mention_at(c, k) >= 0) {
