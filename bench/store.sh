@@ -17,4 +17,4 @@ ls -l "$T/bench.db" | awk '{ printf "store size: %.0f MB\n", $5 / 1e6 }'
 start=$(date +%s.%N)
 "$B/tumen" dyad RUS PRK --by year --db "$T/bench.db" >/dev/null
 end=$(date +%s.%N)
-echo "tumen dyad RUS PRK --by year: $(echo "$end - $start" | bc) s"
+awk -v a="$start" -v b="$end" 'BEGIN { printf "tumen dyad RUS PRK --by year: %.3f s\n", b - a }'
