@@ -70,6 +70,11 @@ struct tumen_coder {
     uint64_t ndocs, nsents, nevents, nbytes;
     int32_t date;
     bool seen_prk, seen_kor;  /* the document has named North / South Korea */
+    struct {
+        char cc[4];
+        uint32_t n;
+    } dyad_counts[32];        /* country codes named so far in the document */
+    size_t ndyad_counts;
     char quote_speaker[DICT_CODE_MAX]; /* "According to X:" introduces the next sentences */
     uint32_t quote_left;      /* how many more sentences the quotation covers */
     struct ante {
@@ -518,6 +523,14 @@ static bool elem_word_at(const tumen_coder *c, const struct velem *e, uint32_t k
 static bool is_passive(const tumen_coder *c, const struct sent *s, uint32_t h, bool noun) {
     const struct tok *tk = &c->text.toks[h];
     const char *w = tok_norm(&c->text, tk);
+    static const char *const stative[] = {"engaged",  "involved", "stationed", "based",
+                                          "embroiled", "present",  "active",    "deployed",
+                                          "locked",   "caught",   NULL};
+    for (size_t i = 0; stative[i] != NULL; i++) {
+        if (norm_is(c, h, stative[i])) {
+            return false; /* "troops were engaged in fighting": a state, not a passive */
+        }
+    }
     bool participle = (tk->nlen > 2 && memcmp(w + tk->nlen - 2, "ed", 2) == 0) ||
                       (tk->lemma != TUMEN_NOID && !(tk->nlen > 3 &&
                                                      memcmp(w + tk->nlen - 3, "ing", 3) == 0) &&
@@ -1064,7 +1077,11 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     {
         uint32_t blim = cd->last > cd->head + cd->head_n ? cd->last : cd->head + cd->head_n + 1;
         for (uint32_t k = cd->head + cd->head_n; k < cend && k < blim; k++) {
-            if (c->text.toks[k].cls == WC_BETWEEN) {
+            bool of_list = (v->flags & VP_SYMMETRIC) && (v->flags & VP_NOUN) &&
+                           k == cd->head + cd->head_n && norm_is(c, k, "of");
+            if (c->text.toks[k].cls == WC_BETWEEN || of_list) {
+                /* "the alignment of China, Russia and the DPRK": the first member with
+                 * each of the others */
                 int32_t a = find_object(c, k + 1, k + 4, -1);
                 if (a >= 0) {
                     for (size_t j = (size_t)a + 1; j < c->nments; j++) {
@@ -1090,6 +1107,23 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             if (m->first >= cd->head && m->first < cend && m->prep_cls == WC_BY) {
                 by = (int32_t)i;
                 break;
+            }
+        }
+        if (by < 0) {
+            /* "workers may be invited to Russia": the host of an invitation is its source */
+            static const char *const hosts[] = {"invited", "welcomed", "hosted", "admitted",
+                                                "accepted", NULL};
+            bool host = false;
+            for (size_t i = 0; hosts[i] != NULL; i++) {
+                host |= norm_is(c, cd->head, hosts[i]);
+            }
+            for (size_t i = 0; host && i < c->nments; i++) {
+                const struct mention *m = &c->ments[i];
+                if (m->first > cd->head && m->first < cend && m->prep_tok != TUMEN_NOID &&
+                    norm_is(c, m->prep_tok, "to")) {
+                    by = (int32_t)i;
+                    break;
+                }
             }
         }
         if (by < 0) {
@@ -1461,6 +1495,91 @@ static tumen_status deny_previous_claims(tumen_coder *c, const tumen_doc *doc, u
     return TUMEN_OK;
 }
 
+static void count_countries(tumen_coder *c) {
+    for (size_t i = 0; i < c->nments; i++) {
+        const struct mention *m = &c->ments[i];
+        if (m->actor == TUMEN_NOID || strlen(m->code) < 3 || strncmp(m->code, "IGO", 3) == 0) {
+            continue;
+        }
+        size_t j = 0;
+        while (j < c->ndyad_counts && strncmp(c->dyad_counts[j].cc, m->code, 3) != 0) {
+            j++;
+        }
+        if (j == c->ndyad_counts) {
+            if (j == sizeof c->dyad_counts / sizeof c->dyad_counts[0]) {
+                continue;
+            }
+            memcpy(c->dyad_counts[j].cc, m->code, 3);
+            c->dyad_counts[j].cc[3] = '\0';
+            c->dyad_counts[j].n = 0;
+            c->ndyad_counts++;
+        }
+        c->dyad_counts[j].n++;
+    }
+}
+
+/* "the two countries", "both sides", "bilateral": the document's main dyad (the two
+ * countries it has named most), as a compound of two mentions over those words. */
+static void add_dyad_mentions(tumen_coder *c, const struct sent *s) {
+    if (c->ndyad_counts < 2) {
+        return;
+    }
+    int a = -1, b = -1;
+    for (size_t i = 0; i < c->ndyad_counts; i++) {
+        if (a < 0 || c->dyad_counts[i].n > c->dyad_counts[a].n) {
+            b = a;
+            a = (int)i;
+        } else if (b < 0 || c->dyad_counts[i].n > c->dyad_counts[b].n) {
+            b = (int)i;
+        }
+    }
+    if (b < 0 || c->dyad_counts[b].n < 2) {
+        return;
+    }
+    uint32_t end = s->first + s->n;
+    for (uint32_t k = s->first; k < end && c->nments + 2 <= MAX_MENTIONS; k++) {
+        uint32_t n = 0;
+        if (k + 1 < end && (norm_is(c, k, "two") || norm_is(c, k, "both")) &&
+            (norm_is(c, k + 1, "countries") || norm_is(c, k + 1, "sides") ||
+             norm_is(c, k + 1, "nations") || norm_is(c, k + 1, "neighbours") ||
+             norm_is(c, k + 1, "neighbors") || norm_is(c, k + 1, "states"))) {
+            n = 2;
+        } else if (norm_is(c, k, "bilateral")) {
+            n = 1;
+        }
+        if (n == 0 || mention_at(c, k) >= 0) {
+            continue;
+        }
+        size_t at = 0;
+        while (at < c->nments && c->ments[at].first < k) {
+            at++;
+        }
+        memmove(&c->ments[at + 2], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
+        uint32_t g = UINT32_MAX / 2 + k;
+        for (int i = 0; i < 2; i++) {
+            struct mention *m = &c->ments[at + (size_t)i];
+            memset(m, 0, sizeof *m);
+            m->first = k;
+            m->n = n;
+            m->actor = TUMEN_NOID;
+            m->group = g;
+            m->prep_tok = TUMEN_NOID;
+            snprintf(m->code, sizeof m->code, "%s", c->dyad_counts[i == 0 ? a : b].cc);
+            if (k > s->first + 1) {
+                uint32_t p = c->text.toks[k - 1].cls == WC_DET ? k - 2 : k - 1;
+                uint16_t pc = c->text.toks[p].cls;
+                if (pc == WC_PREP || pc == WC_BY || pc == WC_BETWEEN) {
+                    m->after_prep = true;
+                    m->prep_cls = (uint8_t)pc;
+                    m->prep_tok = p;
+                }
+            }
+        }
+        c->nments += 2;
+        k += n;
+    }
+}
+
 /* "the North" / "the South" stand for North / South Korea in a document that has named
  * them (analysis prose uses them constantly); elsewhere they are not actors. */
 static void add_context_mentions(tumen_coder *c, const struct sent *s) {
@@ -1626,8 +1745,10 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     if (index_mentions(c, s) != TUMEN_OK) {
         return TUMEN_NOMEM;
     }
+    count_countries(c);
     size_t before = c->nments;
     add_context_mentions(c, s);
+    add_dyad_mentions(c, s);
     if (c->nments != before && index_mentions(c, s) != TUMEN_OK) {
         return TUMEN_NOMEM;
     }
@@ -1834,6 +1955,7 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
     c->seen_prk = c->seen_kor = false;
     c->quote_left = 0;
     c->nantes = 0;
+    c->ndyad_counts = 0;
     tumen_status st = text_split(&c->text, doc->len ? doc->text : "", doc->len);
     if (st != TUMEN_OK) {
         return err_set(err, st, id, 0, 0, "cannot tokenize: %s", tumen_strerror(st));
