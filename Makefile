@@ -7,6 +7,7 @@
 #   make bench    release build, then bench/run.sh
 #   make fuzz     clang libFuzzer targets in build-fuzz/, short runs
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BENCH_EVENTS ?= 1000000
 BUILD ?= build
 CMAKE ?= cmake
 
@@ -30,6 +31,7 @@ check: deps asan
 
 bench: all
 	sh bench/run.sh $(BUILD)/tumen
+	sh bench/store.sh $(BUILD) $(BENCH_EVENTS)
 
 fuzz:
 	CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DTUMEN_FUZZ=ON -DTUMEN_TESTS=OFF >/dev/null

@@ -267,4 +267,7 @@ TUMEN_EXPORT tumen_status tumen_utf8_check(const char *s, size_t len, size_t *ba
 #ifdef __cplusplus
 }
 #endif
+
+#include "tumen_store.h" /* the event store, analytics and report */
+
 #endif /* TUMEN_H */

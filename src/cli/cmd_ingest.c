@@ -200,7 +200,9 @@ int cmd_ingest(int argc, char **argv) {
     if (d == NULL) {
         return EXIT_DICT;
     }
-    if (tumen_coder_new(d, NULL, &g.coder) != TUMEN_OK) {
+    /* the store keeps statistic records too (counts and flows of people) */
+    tumen_coder_options copt = {TUMEN_OPT_STATISTICS, 0};
+    if (tumen_coder_new(d, &copt, &g.coder) != TUMEN_OK) {
         cli_errorf("out of memory");
         tumen_dict_free(d);
         return EXIT_FAIL;

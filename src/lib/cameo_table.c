@@ -75,7 +75,7 @@ const struct cameo_code cameo_codes[] = {
     {"041", 1, 1, "Discuss by telephone"},
     {"042", 1.9, 1, "Make a visit"},
     {"043", 2.8, 1, "Host a visit"},
-    {"044", 2.5, 1, "Meet at a ÒhirdÓlocation"},
+    {"044", 2.5, 1, "Meet at a \"third\" location"},
     {"045", 5, 1, "Mediate"},
     {"046", 7, 1, "Engage in negotiation"},
     {"05", 3.5, 1, "ENGAGE IN DIPLOMATIC COOPERATION"},
