@@ -1294,6 +1294,38 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     if (cd->src < 0 && !cd->passive) {
         cd->src = resolve_pronoun(c, s, sno, cd->first);
     }
+    if (cd->src < 0 && !cd->passive) {
+        /* "only 1,500 of them visited, compared with 200,000 who travelled to South Korea":
+         * a number as the antecedent of "who" counts the people named before it */
+        for (uint32_t back = 1; back <= 3 && cd->first >= s->first + back + 1; back++) {
+            uint32_t r = cd->first - back;
+            if (c->text.toks[r].cls != WC_REL) {
+                continue;
+            }
+            if (!(c->text.toks[r - 1].flags & TF_NUM)) {
+                break;
+            }
+            for (size_t i = c->nments; i-- > 0;) {
+                const struct mention *m = &c->ments[i];
+                if (m->first >= r - 1) {
+                    continue;
+                }
+                const struct tok *last = &c->text.toks[m->first + m->n - 1];
+                const char *u = unit_of_word(tok_norm(&c->text, last), last->nlen);
+                if (m->actor == TUMEN_NOID || u != NULL) {
+                    cd->src = (int32_t)i;
+                    for (size_t a = c->nantes; u == NULL && a-- > 0;) {
+                        if (strcmp(c->antes[a].code, m->code) == 0 && c->antes[a].unit[0]) {
+                            u = c->antes[a].unit;
+                        }
+                    }
+                    snprintf(c->pron_unit, sizeof c->pron_unit, "%s", u ? u : "");
+                    break;
+                }
+            }
+            break;
+        }
+    }
     if (cd->tgt < 0 && governing_code(v->code)) {
         /* "working on arrangements to employ North Korean labor": the target of an intent,
          * appeal, demand or threat is the object of the act in its complement */
