@@ -845,7 +845,7 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
         if (o->sentence == sno && strcmp(o->source, src->code) == 0 &&
             strcmp(o->target, tgt->code) == 0 && strncmp(o->code, code, 2) == 0) {
             if (cd->spec > c->evs[i].spec && c->evs[i].head == cd->head) {
-                snprintf(o->code, sizeof o->code, "%s", code);
+                str_copy(o->code, sizeof o->code, code);
             }
             return TUMEN_OK;
         }
@@ -864,12 +864,12 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     e->sentence = sno;
     e->sent.offset = s->off;
     e->sent.length = s->len;
-    snprintf(e->source, sizeof e->source, "%s", src->code);
-    snprintf(e->target, sizeof e->target, "%s", tgt->code);
+    str_copy(e->source, sizeof e->source, src->code);
+    str_copy(e->target, sizeof e->target, tgt->code);
     e->source_span = span_of(c, src->first, src->n);
     e->target_span = span_of(c, tgt->first, tgt->n);
     e->kind = TUMEN_KIND_EVENT;
-    snprintf(e->code, sizeof e->code, "%s", code);
+    str_copy(e->code, sizeof e->code, code);
     memcpy(e->root, code, 2);
     e->root[2] = '\0';
     const struct cameo_code *cc = cameo_find(code);
@@ -903,9 +903,9 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     modality_classify(&mi, &mr);
     e->modality = mr.modality;
     e->cue = mr.cue;
-    snprintf(e->attributed_to, sizeof e->attributed_to, "%s", mr.attributed_to);
+    str_copy(e->attributed_to, sizeof e->attributed_to, mr.attributed_to);
     if (mr.attrib_pronoun && c->prev_subject) {
-        snprintf(e->attributed_to, sizeof e->attributed_to, "%s", c->prev_subject);
+        str_copy(e->attributed_to, sizeof e->attributed_to, c->prev_subject);
     }
     if (mr.modality == TUMEN_FORECAST) {
         e->probability_words = mr.prob_words;
@@ -920,7 +920,7 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     }
     if (quantity_pick(&c->text, s, c->qtys, c->nqty, cd->head, cd->head_n, code, &q)) {
         if (q.unit[0] == '\0' && c->pron_unit[0] != '\0' && src->actor == TUMEN_NOID) {
-            snprintf(q.unit, sizeof q.unit, "%s", c->pron_unit); /* "1500 of them" */
+            str_copy(q.unit, sizeof q.unit, c->pron_unit); /* "1500 of them" */
         }
         e->quantity = q;
     }
@@ -971,9 +971,9 @@ static void remember_antecedents(tumen_coder *c, uint32_t sno) {
             c->nantes--;
         }
         struct ante *a = &c->antes[c->nantes++];
-        snprintf(a->code, sizeof a->code, "%s", m->code);
+        str_copy(a->code, sizeof a->code, m->code);
         const char *u = unit_of_word(w, last->nlen);
-        snprintf(a->unit, sizeof a->unit, "%s", u ? u : "");
+        str_copy(a->unit, sizeof a->unit, u ? u : "");
         a->plural = (last->flags & TF_WORD) && !(last->flags & TF_POSS) && last->nlen > 2 &&
                     w[last->nlen - 1] == 's';
         a->sno = sno;
@@ -1010,7 +1010,7 @@ static int32_t resolve_pronoun(tumen_coder *c, const struct sent *s, uint32_t sn
                            last->nlen > 2 && tok_norm(&c->text, last)[last->nlen - 1] == 's';
             if (mplural == plural) {
                 const char *u = unit_of_word(tok_norm(&c->text, last), last->nlen);
-                snprintf(c->pron_unit, sizeof c->pron_unit, "%s", u ? u : "");
+                str_copy(c->pron_unit, sizeof c->pron_unit, u ? u : "");
                 c->tok_ment[k - c->cur_first] = (int16_t)i;
                 xline(c, "  pronoun '%s' -> %s (same sentence)", norm(c, k), m->code);
                 return (int32_t)i;
@@ -1042,8 +1042,8 @@ static int32_t resolve_pronoun(tumen_coder *c, const struct sent *s, uint32_t sn
         m->actor = TUMEN_NOID;
         m->prep_tok = TUMEN_NOID;
         m->group = UINT32_MAX - (uint32_t)c->nments;
-        snprintf(m->code, sizeof m->code, "%s", c->antes[best].code);
-        snprintf(c->pron_unit, sizeof c->pron_unit, "%s", c->antes[best].unit);
+        str_copy(m->code, sizeof m->code, c->antes[best].code);
+        str_copy(c->pron_unit, sizeof c->pron_unit, c->antes[best].unit);
         c->mod_actors[c->nments].first = k;
         c->mod_actors[c->nments].n = 1;
         c->mod_actors[c->nments].code = m->code;
@@ -1319,7 +1319,7 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
                             u = c->antes[a].unit;
                         }
                     }
-                    snprintf(c->pron_unit, sizeof c->pron_unit, "%s", u ? u : "");
+                    str_copy(c->pron_unit, sizeof c->pron_unit, u ? u : "");
                     break;
                 }
             }
@@ -1408,7 +1408,7 @@ static void quotation(tumen_coder *c, const struct sent *s) {
             tumen_event *e = &c->evs[i].ev;
             if (e->modality == TUMEN_ASSERTED) {
                 e->modality = TUMEN_REPORTED;
-                snprintf(e->attributed_to, sizeof e->attributed_to, "%s", c->quote_speaker);
+                str_copy(e->attributed_to, sizeof e->attributed_to, c->quote_speaker);
             }
         }
         c->quote_left--;
@@ -1421,7 +1421,7 @@ static void quotation(tumen_coder *c, const struct sent *s) {
         cue |= any_norm(c, k, intro);
     }
     if (cue) {
-        snprintf(c->quote_speaker, sizeof c->quote_speaker, "%s", c->ments[c->nments - 1].code);
+        str_copy(c->quote_speaker, sizeof c->quote_speaker, c->ments[c->nments - 1].code);
         c->quote_left = 3;
     }
 }
@@ -1516,7 +1516,7 @@ static tumen_status deny_previous_claims(tumen_coder *c, const tumen_doc *doc, u
             ne->ev.sent.length = s->len;
             ne->ev.modality = TUMEN_DENIED;
             ne->ev.cue = span_of(c, (uint32_t)cue, 1);
-            snprintf(ne->ev.attributed_to, sizeof ne->ev.attributed_to, "%s", dm->code);
+            str_copy(ne->ev.attributed_to, sizeof ne->ev.attributed_to, dm->code);
             ne->ev.probability = -1;
             memset(&ne->ev.probability_words, 0, sizeof ne->ev.probability_words);
             xline(c, "  denial of the claim in sentence %u by %s: %s -> %s %s denied",
@@ -1596,7 +1596,7 @@ static void add_dyad_mentions(tumen_coder *c, const struct sent *s) {
             m->actor = TUMEN_NOID;
             m->group = g;
             m->prep_tok = TUMEN_NOID;
-            snprintf(m->code, sizeof m->code, "%s", c->dyad_counts[i == 0 ? a : b].cc);
+            str_copy(m->code, sizeof m->code, c->dyad_counts[i == 0 ? a : b].cc);
             if (k > s->first + 1) {
                 uint32_t p = c->text.toks[k - 1].cls == WC_DET ? k - 2 : k - 1;
                 uint16_t pc = c->text.toks[p].cls;
@@ -1653,7 +1653,7 @@ static void add_context_mentions(tumen_coder *c, const struct sent *s) {
         memset(m, 0, sizeof *m);
         m->first = k;
         m->n = 1;
-        snprintf(m->code, sizeof m->code, "%s", north ? "PRK" : "KOR");
+        str_copy(m->code, sizeof m->code, north ? "PRK" : "KOR");
         m->actor = TUMEN_NOID;
         m->group = ++maxg;
         m->prep_tok = TUMEN_NOID;
@@ -1717,8 +1717,8 @@ static tumen_status sentence_statistics(tumen_coder *c, const tumen_doc *doc, ui
         e->sentence = sno;
         e->sent.offset = s->off;
         e->sent.length = s->len;
-        snprintf(e->source, sizeof e->source, "%s", c->ments[src].code);
-        snprintf(e->target, sizeof e->target, "%s", c->ments[tgt].code);
+        str_copy(e->source, sizeof e->source, c->ments[src].code);
+        str_copy(e->target, sizeof e->target, c->ments[tgt].code);
         e->source_span = span_of(c, c->ments[src].first, c->ments[src].n);
         e->target_span = span_of(c, c->ments[tgt].first, c->ments[tgt].n);
         make_statistic(e);

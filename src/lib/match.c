@@ -254,7 +254,7 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
         m->n = n;
         m->actor = which;
         m->prep_tok = TUMEN_NOID;
-        snprintf(m->code, sizeof m->code, "%s", code);
+        str_copy(m->code, sizeof m->code, code);
         m->line_file = d->actors[which].src.file;
         m->line = d->actors[which].src.line;
         size_t after = k + n;

@@ -70,6 +70,18 @@ uint64_t hash_bytes(const void *p, size_t n);
 /* ---- dates: "YYYY", "YYYY-MM", "YYYY-MM-DD" or YYYYMMDD -> yyyymmdd int (missing parts 0) ---- */
 bool date_parse(const char *s, size_t n, int32_t *out);
 
+/* Copies the string src into dst (size bytes), always NUL-terminated; returns false when it
+ * had to cut (callers size dst for the longest legal value). Cheaper than snprintf. */
+static inline bool str_copy(char *dst, size_t size, const char *src) {
+    size_t n = 0;
+    while (n + 1 < size && src[n] != '\0') {
+        dst[n] = src[n];
+        n++;
+    }
+    dst[n] = '\0';
+    return src[n] == '\0';
+}
+
 /* ---- error helper ---- */
 tumen_status err_set(tumen_error *e, tumen_status st, const char *file, uint64_t line,
                      uint64_t col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
