@@ -245,6 +245,13 @@ TUMEN_EXPORT TUMEN_NODISCARD tumen_status tumen_coder_code(tumen_coder *c, const
 typedef void (*tumen_explain_fn)(void *ctx, const char *line);
 TUMEN_EXPORT void tumen_coder_set_explain(tumen_coder *c, tumen_explain_fn fn, void *ctx);
 
+/* For a coder made with TUMEN_OPT_TABARI: reads a TABARI .options file (path borrowed)
+ * and applies it to later documents. Returns TUMEN_INVALID for a coder without the TABARI
+ * engine, or the file's error with file:line:col in err. */
+TUMEN_EXPORT TUMEN_NODISCARD tumen_status tumen_coder_tabari_options(tumen_coder *c,
+                                                                     const char *path,
+                                                                     tumen_error *err);
+
 /* Counters since creation; any pointer may be NULL. */
 TUMEN_EXPORT void tumen_coder_stats(const tumen_coder *c, uint64_t *docs, uint64_t *sentences,
                                     uint64_t *events, uint64_t *bytes);

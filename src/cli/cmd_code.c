@@ -32,6 +32,7 @@ static void help(void) {
         "                       bytes, seconds and sentences/s\n"
         "  --max-doc-bytes N    largest document accepted (default 33554432)\n"
         "  --tabari             TABARI-compatible matching semantics\n"
+        "  --tabari-options F   a TABARI .options file for --tabari (default: TABARI's defaults)\n"
         "  -h, --help           this help\n"
         "\n"
         "exit codes: 0 ok; 1 failure (unreadable file, I/O); 2 usage; 3 some documents were\n"
@@ -75,6 +76,7 @@ int cmd_code(int argc, char **argv) {
     size_t ndicts = 0, nfiles = 0;
     enum reader_kind kind = READER_AUTO;
     const char *date = NULL;
+    const char *tabari_opts = NULL;
     bool tsv = false, stats = false, explain = false;
     size_t max_doc = 0;
     tumen_coder_options opt = {0, 0};
@@ -121,6 +123,9 @@ int cmd_code(int argc, char **argv) {
             opt.flags |= TUMEN_OPT_FACTS_ONLY;
         } else if (strcmp(a, "--statistics") == 0) {
             opt.flags |= TUMEN_OPT_STATISTICS;
+        } else if (strcmp(a, "--tabari-options") == 0 && has_next) {
+            tabari_opts = argv[++i];
+            opt.flags |= TUMEN_OPT_TABARI;
         } else if (strcmp(a, "--tabari") == 0) {
             opt.flags |= TUMEN_OPT_TABARI;
         } else if (strcmp(a, "--stats") == 0) {
@@ -169,6 +174,17 @@ int cmd_code(int argc, char **argv) {
     }
     if (explain) {
         tumen_coder_set_explain(coder, on_explain, NULL);
+    }
+    if (tabari_opts != NULL) {
+        tumen_error oerr;
+        memset(&oerr, 0, sizeof oerr);
+        if (tumen_coder_tabari_options(coder, tabari_opts, &oerr) != TUMEN_OK) {
+            cli_error(&oerr);
+            tumen_coder_free(coder);
+            tumen_dict_free(d);
+            free(files);
+            return EXIT_DICT;
+        }
     }
     struct out_ctx out;
     buf_init(&out.buf, 0);

@@ -21,6 +21,7 @@
 #include "match.h"
 #include "modality.h"
 #include "quantity.h"
+#include "dict_tabari.h"
 #include "tabari_coder.h"
 #include "timex.h"
 
@@ -177,6 +178,20 @@ void tumen_coder_free(tumen_coder *c) {
     free(c->tok_ment);
     buf_fini(&c->xbuf);
     free(c);
+}
+
+tumen_status tumen_coder_tabari_options(tumen_coder *c, const char *path, tumen_error *err) {
+    if (c == NULL || c->tabari == NULL) {
+        return err_set(err, TUMEN_INVALID, path ? path : "", 0, 0,
+                       "TABARI options need a coder made with the TABARI engine (--tabari)");
+    }
+    struct tabari_options o;
+    tabari_options_init(&o);
+    tumen_status st = tabari_options_load(&o, path, err);
+    if (st == TUMEN_OK) {
+        tabari_engine_set_options(c->tabari, &o);
+    }
+    return st;
 }
 
 void tumen_coder_set_explain(tumen_coder *c, tumen_explain_fn fn, void *ctx) {
