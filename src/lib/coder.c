@@ -731,6 +731,21 @@ static bool best_at(tumen_coder *c, const struct sent *s, uint32_t h, struct can
     }
     uint32_t keys[4] = {tk->id, tk->lemma, tk->lemma2, tk->pfx};
     bool have = false;
+    /* after a possessive determiner (his, its, their) the word is a noun */
+    bool after_det = false;
+    for (uint32_t b = 1; b <= 2 && h >= s->first + b; b++) {
+        const struct tok *p = &c->text.toks[h - b];
+        const char *pw = tok_norm(&c->text, p);
+        if (p->cls == WC_DET) {
+            after_det = strcmp(pw, "his") == 0 || strcmp(pw, "its") == 0 ||
+                        strcmp(pw, "their") == 0 || strcmp(pw, "her") == 0 ||
+                        strcmp(pw, "our") == 0;
+            break;
+        }
+        if (!(p->flags & TF_WORD) || p->cls != WC_NONE || mention_at(c, h - b) >= 0) {
+            break;
+        }
+    }
     for (int ki = 0; ki < 4; ki++) {
         uint32_t w = keys[ki];
         if (w == TUMEN_NOID || w >= d->verb_ix.nwords) {
@@ -745,6 +760,9 @@ static bool best_at(tumen_coder *c, const struct sent *s, uint32_t h, struct can
         }
         for (uint32_t j = d->verb_ix.start[w]; j < d->verb_ix.start[w + 1]; j++) {
             struct cand cd;
+            if (after_det && !(d->verbs[d->verb_ix.idx[j]].flags & (VP_NOUN | VP_NULL))) {
+                continue; /* "aboard his armoured train": a noun, not the verb "train" */
+            }
             uint32_t a = c->anchor[d->verb_ix.idx[j]];
             if (a != TUMEN_NOID && c->seen[a] != c->stamp) {
                 continue;
