@@ -334,6 +334,32 @@ static uint32_t clause_end(const tumen_coder *c, const struct sent *s, uint32_t 
     return end;
 }
 
+/* Is the mention starting at k the object of the verb right before it ("to defeat Islamic
+ * State")? Verbs of saying and thinking introduce a clause instead ("said Russia sent"). */
+static bool object_of_verb(const tumen_coder *c, uint32_t k) {
+    uint32_t p = k - 1;
+    if (c->text.toks[p].cls == WC_DET && p > 0) {
+        p--;
+    }
+    const struct tok *pt = &c->text.toks[p];
+    if (!(pt->flags & TF_WORD) || pt->cls != WC_NONE || pt->lemma == TUMEN_NOID) {
+        return false;
+    }
+    static const char *const saying[] = {
+        "said",  "says",   "say",    "told",     "tells",    "claimed",  "claims", "added",
+        "stated", "noted", "insisted", "argued", "believed", "believes", "warned", "warns",
+        "announced", "reported", "confirmed", "denied", "hoped", "hopes", "feared", "fears",
+        "thinks", "thought", "suggested", "alleged", "insists", "expects", "expected", NULL};
+    for (size_t i = 0; saying[i] != NULL; i++) {
+        if (norm_is(c, p, saying[i])) {
+            return false;
+        }
+    }
+    const char *w = tok_norm(&c->text, pt);
+    /* a gerund or participle before a name is often an adjective ("leading", "united") */
+    return !(pt->nlen > 4 && memcmp(w + pt->nlen - 3, "ing", 3) == 0);
+}
+
 /* The subject of the head at h: nearest eligible mention before h in its clause. */
 static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t h,
                             bool allow_by) {
@@ -394,6 +420,11 @@ static int32_t find_subject(const tumen_coder *c, const struct sent *s, uint32_t
         if (mm->after_prep && !(allow_by && mm->prep_cls == WC_BY)) {
             /* "of X" inside the subject noun phrase: "the ambassador of X" is composed
              * already; skip objects of prepositions */
+            continue;
+        }
+        if (mm->first > start && object_of_verb(c, mm->first)) {
+            /* "forces fighting to defeat Islamic State has resigned": an object of a
+             * verb is not the subject of a later one */
             continue;
         }
         if (mm->adjective) {
@@ -1164,6 +1195,9 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             return TUMEN_OK;
         }
         int32_t subj = find_subject(c, s, cd->head, false);
+        if (subj >= 0 && c->ments[subj].adjective) {
+            subj = -1; /* "the Geneva agreement was signed by": a place naming a thing */
+        }
         cd->src = by;
         if (subj >= 0) {
             cd->tgt = subj;
