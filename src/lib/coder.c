@@ -1679,6 +1679,90 @@ static void add_dyad_mentions(tumen_coder *c, const struct sent *s) {
     }
 }
 
+/* "accusing the Arab nation of", "the country", "the regime": a definite description of a
+ * state takes the most recent state named before it (in this sentence, else the last
+ * three). "the regime" is that state's government. */
+static void add_anaphor_mentions(tumen_coder *c, const struct sent *s) {
+    static const char *const nouns[] = {"country", "nation", "kingdom", "republic", "regime",
+                                        "emirate", "state", NULL};
+    uint32_t end = s->first + s->n;
+    for (uint32_t k = s->first + 1; k < end && c->nments < MAX_MENTIONS; k++) {
+        const char *hit = NULL;
+        for (size_t i = 0; nouns[i] != NULL && hit == NULL; i++) {
+            if (norm_is(c, k, nouns[i])) {
+                hit = nouns[i];
+            }
+        }
+        if (hit == NULL || mention_at(c, k) >= 0) {
+            continue;
+        }
+        /* "the country", "the Arab nation", "the secretive state"; not "a nation", not
+         * "the country's" as a possessive of something named later, not "state media" */
+        uint32_t b = k - 1;
+        if (!norm_is(c, b, "the") && b > s->first && norm_is(c, b - 1, "the") &&
+            (c->text.toks[b].flags & TF_WORD) && c->text.toks[b].cls == WC_NONE &&
+            mention_at(c, b) < 0) {
+            b--;
+        }
+        if (!norm_is(c, b, "the")) {
+            continue;
+        }
+        if (k + 1 < end && (c->text.toks[k + 1].flags & TF_WORD) &&
+            (c->text.toks[k + 1].cls == WC_NONE || norm_is(c, k + 1, "of"))) {
+            continue; /* "the state media", "the nation state", "the state of emergency" */
+        }
+        const char *code = NULL;
+        for (size_t i = c->nments; i-- > 0;) {
+            const struct mention *m = &c->ments[i];
+            if (m->first < b && m->actor != TUMEN_NOID && strlen(m->code) >= 3 &&
+                strncmp(m->code, "IGO", 3) != 0) {
+                code = m->code;
+                break;
+            }
+        }
+        for (size_t i = c->nantes; code == NULL && i-- > 0;) {
+            if (strlen(c->antes[i].code) >= 3 && strncmp(c->antes[i].code, "IGO", 3) != 0 &&
+                !c->antes[i].plural) {
+                code = c->antes[i].code;
+            }
+        }
+        if (code == NULL) {
+            continue;
+        }
+        size_t at = 0;
+        while (at < c->nments && c->ments[at].first < k) {
+            at++;
+        }
+        memmove(&c->ments[at + 1], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
+        struct mention *m = &c->ments[at];
+        memset(m, 0, sizeof *m);
+        m->first = b + 1;
+        m->n = k - b;
+        m->actor = TUMEN_NOID;
+        m->group = UINT32_MAX / 4 + k;
+        m->prep_tok = TUMEN_NOID;
+        char cc[DICT_CODE_MAX];
+        memcpy(cc, code, 3);
+        cc[3] = '\0';
+        if (strcmp(hit, "regime") == 0) {
+            memcpy(cc + 3, "GOV", 4);
+        }
+        str_copy(m->code, sizeof m->code, cc);
+        if (k + 1 < end && (c->text.toks[k + 1].flags & TF_POSS)) {
+            m->possessive = true;
+        }
+        if (b > s->first) {
+            uint16_t pc = c->text.toks[b - 1].cls;
+            if (pc == WC_PREP || pc == WC_BY || pc == WC_BETWEEN) {
+                m->after_prep = true;
+                m->prep_cls = (uint8_t)pc;
+                m->prep_tok = b - 1;
+            }
+        }
+        c->nments++;
+    }
+}
+
 /* "the North" / "the South" stand for North / South Korea in a document that has named
  * them (analysis prose uses them constantly); elsewhere they are not actors. */
 static void add_context_mentions(tumen_coder *c, const struct sent *s) {
@@ -1848,6 +1932,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     size_t before = c->nments;
     add_context_mentions(c, s);
     add_dyad_mentions(c, s);
+    add_anaphor_mentions(c, s);
     if (c->nments != before && index_mentions(c, s) != TUMEN_OK) {
         return TUMEN_NOMEM;
     }
