@@ -1708,7 +1708,8 @@ static void add_anaphor_mentions(tumen_coder *c, const struct sent *s) {
             continue;
         }
         if (k + 1 < end && (c->text.toks[k + 1].flags & TF_WORD) &&
-            (c->text.toks[k + 1].cls == WC_NONE || norm_is(c, k + 1, "of"))) {
+            (c->text.toks[k + 1].cls == WC_NONE ||
+             (strcmp(hit, "state") == 0 && norm_is(c, k + 1, "of")))) {
             continue; /* "the state media", "the nation state", "the state of emergency" */
         }
         const char *code = NULL;

@@ -296,7 +296,14 @@ static tumen_status on_pattern(struct ctx *c, const char *a, const char *b, void
         struct velem e = {0};
         e.flags = PW_GAP;
         if (*p == '[' && far) {
-            return fail(c, TUMEN_SYNTAX, p, "'...' cannot precede the [head]%s", NULL);
+            /* "workers ... [invite]": the element before the head may stand anywhere
+             * earlier in the clause */
+            if (npre == 0) {
+                return fail(c, TUMEN_SYNTAX, p, "'...' before the [head] needs an element "
+                                                "before it%s", NULL);
+            }
+            pre[npre - 1].flags = (uint8_t)(pre[npre - 1].flags | PW_FAR | PW_GAP);
+            far = false;
         }
         if (*p == '[') {
             const char *close = memchr(p, ']', (size_t)(b - p));
