@@ -1001,6 +1001,23 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
         memcpy(e->when, when, sizeof e->when);
         e->when_span = wsp;
     }
+    if (e->kind == TUMEN_KIND_EVENT && strncmp(code, "06", 2) == 0 && e->quantity.present &&
+        strcmp(e->quantity.unit, "percent") == 0) {
+        /* "Russia exported 49% of its crude oil to Europe": a share of trade is a
+         * statistic, not an act; it runs from exporter to importer */
+        make_statistic(e);
+        if (norm_is(c, cd->head, "imported") || norm_is(c, cd->head, "imports") ||
+            norm_is(c, cd->head, "import") || norm_is(c, cd->head, "bought") ||
+            norm_is(c, cd->head, "buys") || norm_is(c, cd->head, "purchased")) {
+            char tmp[sizeof e->source];
+            memcpy(tmp, e->source, sizeof tmp);
+            memcpy(e->source, e->target, sizeof tmp);
+            memcpy(e->target, tmp, sizeof tmp);
+            tumen_span sp = e->source_span;
+            e->source_span = e->target_span;
+            e->target_span = sp;
+        }
+    }
     if (c->explain) {
         explain_event(c, e, &mr);
     }
@@ -1289,6 +1306,26 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     }
     if (cd->src < 0) {
         cd->src = find_subject(c, s, cd->first, false);
+    }
+    if (cd->src < 0 && cd->head > s->first + 1) {
+        /* "North Korea benefited from its military support to Russia": the owner named
+         * by a possessive pronoun is the actor the sentence spoke of last */
+        for (uint32_t b = 1; b <= 3 && cd->head >= s->first + b; b++) {
+            uint32_t k = cd->head - b;
+            if (norm_is(c, k, "its") || norm_is(c, k, "their")) {
+                for (size_t i = c->nments; i-- > 0;) {
+                    const struct mention *m = &c->ments[i];
+                    if (m->first < k && !m->modifier && (int32_t)i != cd->tgt) {
+                        cd->src = (int32_t)i;
+                        break;
+                    }
+                }
+                break;
+            }
+            if (!(c->text.toks[k].flags & TF_WORD) || c->text.toks[k].cls != WC_NONE) {
+                break;
+            }
+        }
     }
     if (cd->src < 0 && (v->flags & VP_NOUN)) {
         /* copular subject after the head noun: "the other opponents were Russia, Belarus" */
