@@ -16,6 +16,9 @@ struct cx {
 static const char *nm(const struct cx *c, uint32_t k) {
     return tok_norm(c->t, &c->t->toks[k]);
 }
+static size_t nl(const struct cx *c, uint32_t k) {
+    return c->t->toks[k].nlen;
+}
 static bool in_sent(const struct cx *c, uint32_t k) {
     return k >= c->first && k < c->end;
 }
@@ -66,6 +69,91 @@ static const struct kd small_numbers[] = {
     {"seven", 7}, {"six", 6},  {"ten", 10}, {"three", 3}, {"two", 2},
 };
 
+/* The present and the recent past (read_at). */
+static const char *const recent[] = {
+    "at present", "at the moment", "currently", "earlier this year", "in recent days",
+    "in recent months", "in recent weeks", "in recent years", "in the last few months",
+    "in the last few weeks", "in the past few months", "in the past few weeks",
+    "later this year", "lately", "nowadays", "now", "presently", "recently", "so far",
+    "these days", "this year", "to date",
+};
+
+/* Words read_at compares the first token with (besides months and recent[]). */
+static const char *const start_literals[] = {
+    "after", "before", "between", "during", "from", "last", "next", "past", "pre", "prior",
+    "till", "this", "today", "tomorrow", "until", "yesterday",
+};
+
+/* Can an expression start at a word token w (n bytes)? A superset of what read_at accepts
+ * at a token that is not a number and not followed by "ago" two tokens on, so timex_scan
+ * can skip every other token at once. timex_tables_sorted checks it against months,
+ * recent[] and start_literals[]: a new first word goes in one of those and here. */
+static bool start_word(const char *w, size_t n) {
+#define W(lit) (n == sizeof(lit) - 1 && memcmp(w, lit, sizeof(lit) - 1) == 0)
+    switch (w[0]) {
+    case 'a':
+        return W("after") || W("at") || W("apr") || W("april") || W("aug") || W("august");
+    case 'b':
+        return W("before") || W("between");
+    case 'c':
+        return W("currently");
+    case 'd':
+        return W("during") || W("dec") || W("december");
+    case 'e':
+        return W("earlier");
+    case 'f':
+        return W("from") || W("feb") || W("february");
+    case 'i':
+        return W("in");
+    case 'j':
+        return W("jan") || W("january") || W("jul") || W("july") || W("jun") || W("june");
+    case 'l':
+        return W("last") || W("later") || W("lately");
+    case 'm':
+        return W("mar") || W("march") || W("may");
+    case 'n':
+        return W("next") || W("now") || W("nowadays") || W("nov") || W("november");
+    case 'o':
+        return W("oct") || W("october");
+    case 'p':
+        return W("prior") || W("pre") || W("past") || W("presently");
+    case 'r':
+        return W("recently");
+    case 's':
+        return W("so") || W("sep") || W("sept") || W("september");
+    case 't':
+        return W("till") || W("this") || W("today") || W("tomorrow") || W("to") ||
+               W("these");
+    case 'u':
+        return W("until");
+    case 'y':
+        return W("yesterday");
+    default:
+        return false;
+    }
+#undef W
+}
+
+static bool start_words_complete(void) {
+    for (size_t i = 0; i < N(months); i++) {
+        if (!start_word(months[i].w, strlen(months[i].w))) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < N(start_literals); i++) {
+        if (!start_word(start_literals[i], strlen(start_literals[i]))) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < N(recent); i++) {
+        const char *sp = strchr(recent[i], ' ');
+        if (!start_word(recent[i], sp ? (size_t)(sp - recent[i]) : strlen(recent[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool sorted_kd(const struct kd *t, size_t n) {
     for (size_t i = 1; i < n; i++) {
         if (strcmp(t[i - 1].w, t[i].w) >= 0) {
@@ -85,7 +173,8 @@ static bool sorted_s(const char *const *t, size_t n) {
 
 bool timex_tables_sorted(void) {
     return sorted_kd(months, N(months)) && sorted_s(month_cues, N(month_cues)) &&
-           sorted_s(span_nouns, N(span_nouns)) && sorted_kd(small_numbers, N(small_numbers));
+           sorted_s(span_nouns, N(span_nouns)) && sorted_kd(small_numbers, N(small_numbers)) &&
+           start_words_complete();
 }
 
 /* ---- token readers ---- */
@@ -96,7 +185,7 @@ static int int_tok(const struct cx *c, uint32_t k, size_t maxdig) {
         return -1;
     }
     const char *s = nm(c, k);
-    size_t n = strlen(s);
+    size_t n = nl(c, k);
     if (n == 0 || n > maxdig) {
         return -1;
     }
@@ -111,7 +200,7 @@ static int int_tok(const struct cx *c, uint32_t k, size_t maxdig) {
 }
 
 static int year_at(const struct cx *c, uint32_t k) {
-    if (!flag(c, k, TF_NUM) || strlen(nm(c, k)) != 4) {
+    if (!flag(c, k, TF_NUM) || nl(c, k) != 4) {
         return -1;
     }
     int v = int_tok(c, k, 4);
@@ -124,7 +213,7 @@ static int decade_at(const struct cx *c, uint32_t k) {
         return -1;
     }
     const char *s = nm(c, k);
-    if (strlen(s) != 5 || s[4] != 's' || s[3] != '0') {
+    if (nl(c, k) != 5 || s[4] != 's' || s[3] != '0') {
         return -1;
     }
     int v = 0;
@@ -146,7 +235,7 @@ static int month_name(const struct cx *c, uint32_t k, uint32_t *end) {
         return 0;
     }
     uint32_t j = k + 1;
-    if (is(c, j, ".") && strlen(nm(c, k)) <= 4) {
+    if (is(c, j, ".") && nl(c, k) <= 4) {
         j++;
     }
     *end = j;
@@ -159,7 +248,7 @@ static int day_tok(const struct cx *c, uint32_t k) {
         /* "24th" */
         if (flag(c, k, TF_NUM)) {
             const char *s = nm(c, k);
-            size_t n = strlen(s);
+            size_t n = nl(c, k);
             if (n >= 3 && n <= 4 && s[0] >= '0' && s[0] <= '9') {
                 int x = 0;
                 size_t i = 0;
@@ -453,13 +542,6 @@ static uint32_t read_at(const struct cx *c, uint32_t k, struct timex *x) {
         return k;
     }
     /* the present and the recent past: document year (CONVENTIONS §8) */
-    static const char *const recent[] = {
-        "at present", "at the moment", "currently", "earlier this year", "in recent days",
-        "in recent months", "in recent weeks", "in recent years", "in the last few months",
-        "in the last few weeks", "in the past few months", "in the past few weeks",
-        "later this year", "lately", "nowadays", "now", "presently", "recently", "so far",
-        "these days", "this year", "to date",
-    };
     for (size_t i = 0; i < N(recent); i++) {
         const char *p = recent[i];
         uint32_t j = k;
@@ -467,7 +549,7 @@ static uint32_t read_at(const struct cx *c, uint32_t k, struct timex *x) {
         while (*p) {
             const char *sp = strchr(p, ' ');
             size_t l = sp ? (size_t)(sp - p) : strlen(p);
-            if (!in_sent(c, j) || strlen(nm(c, j)) != l || memcmp(nm(c, j), p, l) != 0) {
+            if (!in_sent(c, j) || nl(c, j) != l || memcmp(nm(c, j), p, l) != 0) {
                 ok = false;
                 break;
             }
@@ -501,6 +583,12 @@ size_t timex_scan(const struct text *t, const struct sent *s, const char *doc,
     (void)doc;
     size_t count = 0;
     for (uint32_t k = c.first; k < c.end;) {
+        const struct tok *tk = &t->toks[k];
+        if (!(tk->flags & TF_NUM) && !start_word(tok_norm(t, tk), tk->nlen) &&
+            !(k + 2 < c.end && is(&c, k + 2, "ago"))) {
+            k++; /* read_at would return k */
+            continue;
+        }
         struct timex x;
         uint32_t e = read_at(&c, k, &x);
         if (e > k) {
