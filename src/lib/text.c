@@ -31,7 +31,11 @@ void text_fini(struct text *t) {
 
 /* ---- code points ---- */
 
-static int32_t decode(const unsigned char *s, size_t len, size_t i, size_t *n) {
+static inline int32_t decode(const unsigned char *s, size_t len, size_t i, size_t *n) {
+    if (s[i] < 0x80) { /* ASCII: most of the text */
+        *n = 1;
+        return s[i];
+    }
     utf8proc_int32_t cp = -1;
     utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
     if (k <= 0) {
@@ -43,6 +47,9 @@ static int32_t decode(const unsigned char *s, size_t len, size_t i, size_t *n) {
 }
 
 static bool is_space_cp(int32_t c) {
+    if (c < 0x80) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
            c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F ||
            c == 0x3000 || c == 0xFEFF || c == 0x2028 || c == 0x2029 || c == 0x85;
@@ -201,7 +208,8 @@ static tumen_status push_tok(struct text *t, const char *doc, size_t off, size_t
     if (off > UINT32_MAX || len > UINT32_MAX) {
         return TUMEN_LIMIT;
     }
-    if (!grow((void **)&t->toks, &t->cap_toks, t->ntoks + 1, sizeof *t->toks)) {
+    if (t->ntoks == t->cap_toks &&
+        !grow((void **)&t->toks, &t->cap_toks, t->ntoks + 1, sizeof *t->toks)) {
         return TUMEN_NOMEM;
     }
     struct tok *k = &t->toks[t->ntoks];
@@ -422,7 +430,7 @@ static bool is_abbrev(const char *w, size_t n) {
         "inc", "ltd", "co", "corp", "dept", "univ", "assn", "bros", "mt", "ft", "e.g", "i.e",
         "cf", "al", "ca"};
     for (size_t i = 0; i < sizeof ab / sizeof ab[0]; i++) {
-        if (strlen(ab[i]) == n && memcmp(ab[i], w, n) == 0) {
+        if (ab[i][0] == w[0] && strlen(ab[i]) == n && memcmp(ab[i], w, n) == 0) {
             return true;
         }
     }
@@ -437,7 +445,7 @@ static bool is_sentence_starter(const char *w, size_t n) {
                                      "since", "after", "before", "when", "while", "as",
                                      "moscow", "pyongyang", "north", "south", "russia"};
     for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
-        if (strlen(st[i]) == n && memcmp(st[i], w, n) == 0) {
+        if (st[i][0] == w[0] && strlen(st[i]) == n && memcmp(st[i], w, n) == 0) {
             return true;
         }
     }
