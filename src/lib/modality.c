@@ -201,6 +201,131 @@ static const char *const will_noun_before[] = {
     "popular", "the", "their", "your",
 };
 
+/* ---- which words can start a cue ----
+ *
+ * cue_at compares the token with many words and tables; cue_word is a superset of the
+ * words it can return true for, so it can skip every other token with one switch.
+ * modality_tables_sorted checks cue_word against every cue table, cue_literals (the
+ * words cue_at compares w with) and cue_prefixes (its strncmp prefixes): a new cue word
+ * goes in one of those and in the switch. */
+static const char *const cue_literals[] = {
+    "'ll", "about", "absence", "according", "assuming", "blamed", "blames", "cannot", "certain",
+    "expected", "going", "if", "in", "lack", "lacking", "lacks", "may", "might", "n't", "neither",
+    "never", "no", "nobody", "none", "nor", "not", "nothing", "on", "pointed", "poised",
+    "probably", "provided", "reasons", "set", "shall", "should", "think", "unable", "unless",
+    "whether", "will", "without",
+};
+
+static const char *const cue_prefixes[] = {
+    "accus", "declin", "fail", "refus", "reject",
+};
+
+static bool cue_word(const char *w, size_t n) {
+#define W(lit) (n == sizeof(lit) - 1 && memcmp(w, lit, sizeof(lit) - 1) == 0)
+#define P(lit) (n >= sizeof(lit) - 1 && memcmp(w, lit, sizeof(lit) - 1) == 0)
+    switch (w[0]) {
+    case '\'':
+        return W("'ll");
+    case 'a':
+        return W("about") || W("absence") || W("according") || W("acknowledged") || W("added") ||
+               W("admits") || W("admitted") || W("allege") || W("alleged") || W("allegedly") ||
+               W("alleges") || W("alleging") || W("announced") || W("announces") || W("argue") ||
+               W("argued") || W("argues") || W("asserted") || W("asserts") || W("assuming") ||
+               P("accus");
+    case 'b':
+        return W("baseless") || W("believe") || W("believed") || W("believes") || W("blamed") ||
+               W("blames") || W("branded") || W("brands");
+    case 'c':
+        return W("call") || W("called") || W("calling") || W("calls") || W("can") || W("cannot") ||
+               W("certain") || W("certainly") || W("characterised") || W("characterized") ||
+               W("characterizes") || W("claim") || W("claimed") || W("claiming") || W("claims") ||
+               W("conceivable") || W("conceivably") || W("confirmed") || W("confirms") ||
+               W("contend") || W("contended") || W("contends") || W("could");
+    case 'd':
+        return W("denial") || W("denials") || W("denied") || W("denies") || W("deny") ||
+               W("denying") || W("described") || W("describes") || W("dismissed") ||
+               W("dismisses") || W("doubtful") || P("declin");
+    case 'e':
+        return W("estimate") || W("estimated") || W("estimates") || W("expect") || W("expected") ||
+               W("expects");
+    case 'f':
+        return W("fabricated") || W("fabrication") || P("fail");
+    case 'g':
+        return W("going") || W("groundless");
+    case 'h':
+        return W("hypothetical") || W("hypothetically");
+    case 'i':
+        return W("if") || W("improbable") || W("in") || W("indicated") || W("insisted") ||
+               W("insists");
+    case 'l':
+        return W("labeled") || W("labelled") || W("lack") || W("lacking") || W("lacks") ||
+               W("likely");
+    case 'm':
+        return W("may") || W("maybe") || W("might") || W("must");
+    case 'n':
+        return W("n't") || W("neither") || W("never") || W("no") || W("nobody") || W("none") ||
+               W("nor") || W("not") || W("noted") || W("nothing");
+    case 'o':
+        return W("on") || W("opined") || W("opines");
+    case 'p':
+        return W("perhaps") || W("pointed") || W("poised") || W("possibilities") ||
+               W("possibility") || W("possible") || W("possibly") || W("potential") ||
+               W("potentially") || W("predict") || W("predicted") || W("predicts") ||
+               W("probable") || W("probably") || W("prospect") || W("prospects") ||
+               W("provided") || W("purportedly");
+    case 'r':
+        return W("reasons") || W("rebuffed") || W("refute") || W("refuted") || W("refutes") ||
+               W("reported") || W("reportedly") || W("repudiated") || W("reputedly") ||
+               W("revealed") || W("reveals") || P("refus") || P("reject");
+    case 's':
+        return W("said") || W("say") || W("saying") || W("says") || W("scenario") ||
+               W("scenarios") || W("set") || W("shall") || W("should") || W("speculation") ||
+               W("speculations") || W("stated") || W("suggest") || W("suggested") ||
+               W("suggesting") || W("suggests") || W("supposedly");
+    case 't':
+        return W("termed") || W("theoretically") || W("think") || W("thinks") || W("told");
+    case 'u':
+        return W("unable") || W("uncertain") || W("unclear") || W("unfounded") || W("unknown") ||
+               W("unless") || W("unlikely") || W("untrue");
+    case 'w':
+        return W("warned") || W("warns") || W("whether") || W("will") || W("without") ||
+               W("would") || W("wrote");
+    default:
+        return false;
+    }
+#undef W
+#undef P
+}
+
+static bool cue_word_all(const char *const *t, size_t n, bool prefix) {
+    for (size_t i = 0; i < n; i++) {
+        char w[64];
+        size_t l = strlen(t[i]);
+        if (l + 3 > sizeof w) {
+            return false;
+        }
+        memcpy(w, t[i], l);
+        if (prefix) { /* any word starting with the prefix */
+            memcpy(w + l, "zz", 2);
+            l += 2;
+        }
+        w[l] = '\0';
+        if (!cue_word(w, l)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool cue_words_complete(void) {
+#define C(tab) cue_word_all(tab, N(tab), false)
+    return C(forecast_adjs) && C(deny_words) && C(deny_adjectives) && C(calling_verbs) &&
+           C(hypo_modals) && C(possibility_nouns) && C(possibility_adjs) && C(question_adjs) &&
+           C(attrib_adverbs) && C(reporting_verbs) && C(cue_literals) &&
+           cue_word_all(cue_prefixes, N(cue_prefixes), true);
+#undef C
+}
+
 static bool sorted_s(const char *const *t, size_t n) {
     for (size_t i = 1; i < n; i++) {
         if (strcmp(t[i - 1], t[i]) >= 0) {
@@ -217,7 +342,7 @@ bool modality_tables_sorted(void) {
            S(possibility_nouns) && S(possibility_adjs) && S(question_adjs) &&
            S(forecast_adjs) && S(intensifiers) && S(hypo_modals) && S(be_forms) &&
            S(subordinators) && S(clause_words) && S(strong_words) && S(finite_after_and) &&
-           S(prepositions) && S(pronouns) && S(will_noun_before);
+           S(prepositions) && S(pronouns) && S(will_noun_before) && cue_words_complete();
 #undef S
 }
 
@@ -421,6 +546,9 @@ static bool cue_at(const struct cx *c, uint32_t k, struct cue *q) {
         return false;
     }
     const char *w = nm(c, k);
+    if (!cue_word(w, c->t->toks[k].nlen)) {
+        return false; /* none of the words below */
+    }
 
     /* ---- prediction ---- */
     if (!strcmp(w, "will") || !strcmp(w, "'ll") || !strcmp(w, "shall")) {
