@@ -196,6 +196,48 @@ static const char *const month_words[] = {
 
 #define HAS(tab, w) (FIND(tab, w) != NULL)
 
+/* Can a quantity start at word token w (n bytes)? A superset of the words read_core
+ * accepts first (vague plurals, number words, "a", "one", "several", "many", "half"), so
+ * quantity_scan skips every other word with one switch. quantity_tables_sorted checks it
+ * against number_words, vague_words and qty_literals: a new first word goes in one of
+ * those and in the switch. */
+static const char *const qty_literals[] = {"a", "half", "many", "one", "several"};
+
+static bool qty_word(const char *w, size_t n) {
+#define W(lit) (n == sizeof(lit) - 1 && memcmp(w, lit, sizeof(lit) - 1) == 0)
+    switch (w[0]) {
+    case 'a':
+        return W("a");
+    case 'b':
+        return W("billion") || W("billions");
+    case 'd':
+        return W("dozen") || W("dozens");
+    case 'e':
+        return W("eight") || W("eighteen") || W("eighty") || W("eleven");
+    case 'f':
+        return W("fifteen") || W("fifty") || W("five") || W("forty") || W("four") || W("fourteen");
+    case 'h':
+        return W("half") || W("hundred") || W("hundreds");
+    case 'm':
+        return W("many") || W("million") || W("millions");
+    case 'n':
+        return W("nine") || W("nineteen") || W("ninety");
+    case 'o':
+        return W("one");
+    case 's':
+        return W("scores") || W("seven") || W("seventeen") || W("seventy") || W("several") ||
+               W("six") || W("sixteen") || W("sixty");
+    case 't':
+        return W("ten") || W("tens") || W("thirteen") || W("thirty") || W("thousand") ||
+               W("thousands") || W("three") || W("trillion") || W("twelve") || W("twenty") ||
+               W("two");
+    default:
+        return false;
+    }
+#undef W
+}
+
+
 static bool sorted_kv(const struct kv *t, size_t n) {
     for (size_t i = 1; i < n; i++) {
         if (strcmp(t[i - 1].w, t[i].w) >= 0) {
@@ -222,12 +264,32 @@ static bool sorted_s(const char *const *t, size_t n) {
 }
 #define N(tab) (sizeof(tab) / sizeof((tab)[0]))
 
+static bool qty_words_complete(void) {
+    for (size_t i = 0; i < N(number_words); i++) {
+        if (!qty_word(number_words[i].w, strlen(number_words[i].w))) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < N(vague_words); i++) {
+        if (!qty_word(vague_words[i].w, strlen(vague_words[i].w))) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < N(qty_literals); i++) {
+        if (!qty_word(qty_literals[i], strlen(qty_literals[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool quantity_tables_sorted(void) {
     return sorted_kd(number_words, N(number_words)) && sorted_kd(scale_words, N(scale_words)) &&
            sorted_kd(vague_words, N(vague_words)) &&
            sorted_kd(fraction_words, N(fraction_words)) && sorted_kv(unit_words, N(unit_words)) &&
            sorted_kv(currency_before, N(currency_before)) && sorted_s(label_words, N(label_words)) &&
-           sorted_s(unit_stoppers, N(unit_stoppers)) && sorted_s(month_words, N(month_words));
+           sorted_s(unit_stoppers, N(unit_stoppers)) && sorted_s(month_words, N(month_words)) &&
+           qty_words_complete();
 }
 
 bool quantity_unit_is_duration(const char *u) {
@@ -748,6 +810,12 @@ size_t quantity_scan(const struct text *t, const struct sent *s, const char *doc
     size_t count = 0;
     /* small local batch so unitless quantities can borrow units from neighbours */
     for (uint32_t k = c.first; k < c.end;) {
+        const struct tok *tk = &t->toks[k];
+        if (!(tk->flags & TF_NUM) &&
+            (!(tk->flags & TF_WORD) || !qty_word(tok_norm(t, tk), tk->nlen))) {
+            k++; /* read_core would say no */
+            continue;
+        }
         struct qty q;
         uint32_t next;
         if (read_quantity(&c, doc, k, &q, &next)) {
