@@ -1080,6 +1080,29 @@ static int32_t resolve_pronoun(tumen_coder *c, const struct sent *s, uint32_t sn
         if (!plural && !it) {
             return -1;
         }
+        /* "once it achieves a ceasefire, Russia will need to": a pronoun in an opening
+         * subordinate clause points forward to the main clause's subject */
+        if (c->text.toks[s->first].cls == WC_SUB && k > s->first) {
+            uint32_t comma = 0;
+            for (uint32_t q = k + 1; q < s->first + s->n; q++) {
+                if (c->text.toks[q].nlen == 1 && norm(c, q)[0] == ',') {
+                    comma = q;
+                    break;
+                }
+            }
+            if (comma) {
+                uint32_t j = comma + 1;
+                while (j < s->first + s->n && c->text.toks[j].cls == WC_DET) {
+                    j++;
+                }
+                int32_t m = j < s->first + s->n ? mention_at(c, j) : -1;
+                if (m >= 0 && !c->ments[m].after_prep) {
+                    c->tok_ment[k - c->cur_first] = (int16_t)m;
+                    xline(c, "  pronoun '%s' -> %s (main clause)", norm(c, k), c->ments[m].code);
+                    return m;
+                }
+            }
+        }
         /* "Moscow denied that it had supplied": the subject earlier in the sentence */
         for (size_t i = c->nments; i-- > 0;) {
             const struct mention *m = &c->ments[i];
@@ -1346,21 +1369,48 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
         /* "Meeting with X in Y, the ambassador of Z announced ...": a sentence-initial
          * participle takes the subject of the main clause after its comma */
         const struct tok *hk = &c->text.toks[cd->head];
-        bool opener = cd->head <= s->first + 1 && hk->nlen > 4 &&
-                      memcmp(tok_norm(&c->text, hk) + hk->nlen - 3, "ing", 3) == 0;
-        for (uint32_t k = cd->last; opener && k < send; k++) {
-            if (c->text.toks[k].nlen == 1 && norm(c, k)[0] == ',') {
-                for (uint32_t j = k + 1; j < send; j++) {
-                    int32_t m = mention_at(c, j);
-                    if (m >= 0 && !c->ments[m].after_prep) {
-                        cd->src = m;
-                        break;
-                    }
-                    if (m >= 0) {
-                        j = c->ments[m].first + c->ments[m].n - 1;
-                    }
+        bool ing = hk->nlen > 4 && memcmp(tok_norm(&c->text, hk) + hk->nlen - 3, "ing", 3) == 0;
+        /* "Meeting with ...,", "In addition to invading Ukraine, ...", "As well as sending
+         * students, ...": an opening phrase with no actor of its own before the head */
+        bool opener = ing && cd->head <= s->first + 1;
+        if (ing && !opener && cd->head <= s->first + 5) {
+            opener = true;
+            for (uint32_t k = s->first; k < cd->head; k++) {
+                const struct tok *t = &c->text.toks[k];
+                if (mention_at(c, k) >= 0 || hard_boundary(c, k) ||
+                    (t->nlen == 1 && norm(c, k)[0] == ',') || t->cls == WC_BE ||
+                    t->cls == WC_MODAL || t->cls == WC_HAVE || t->cls == WC_PRON) {
+                    opener = false;
+                    break;
                 }
-                break;
+            }
+        }
+        for (uint32_t k = cd->last; opener && k < send && cd->src < 0; k++) {
+            if (!(c->text.toks[k].nlen == 1 && norm(c, k)[0] == ',')) {
+                continue;
+            }
+            /* the main clause: ", Russia also strengthened", ", the ambassador said" */
+            uint32_t j = k + 1;
+            while (j < send && c->text.toks[j].cls == WC_DET) {
+                j++;
+            }
+            int32_t m = j < send ? mention_at(c, j) : -1;
+            if (m < 0 || c->ments[m].after_prep) {
+                continue;
+            }
+            uint32_t after = c->ments[m].first + c->ments[m].n;
+            while (after < send && c->text.toks[after].nlen > 2 &&
+                   memcmp(tok_norm(&c->text, &c->text.toks[after]) +
+                              c->text.toks[after].nlen - 2, "ly", 2) == 0) {
+                after++; /* adverbs: "Russia also strengthened" */
+            }
+            const struct tok *v2 = after < send ? &c->text.toks[after] : NULL;
+            if (v2 != NULL && (v2->lemma != TUMEN_NOID || v2->cls == WC_MODAL ||
+                               v2->cls == WC_HAVE || v2->cls == WC_BE ||
+                               norm_is(c, after, "also") || norm_is(c, after, "has"))) {
+                cd->src = m;
+            } else if (v2 != NULL && v2->nlen == 1 && norm(c, after)[0] == ',') {
+                cd->src = m; /* "the DPRK's ambassador to Russia, Sin Hong Chol, announced" */
             }
         }
     }
@@ -1736,7 +1786,8 @@ static void add_anaphor_mentions(tumen_coder *c, const struct sent *s) {
         /* "the country", "the Arab nation", "the secretive state"; not "a nation", not
          * "the country's" as a possessive of something named later, not "state media" */
         uint32_t b = k - 1;
-        if (!norm_is(c, b, "the") && b > s->first && norm_is(c, b - 1, "the") &&
+        if (strcmp(hit, "regime") != 0 && !norm_is(c, b, "the") && b > s->first &&
+            norm_is(c, b - 1, "the") &&
             (c->text.toks[b].flags & TF_WORD) && c->text.toks[b].cls == WC_NONE &&
             mention_at(c, b) < 0) {
             b--;
@@ -2037,7 +2088,9 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
                 continue;
             }
         }
+        size_t evs_before = c->nevs;
         st = emit_cand(c, doc, sno, s, &cd);
+        bool produced = c->nevs > evs_before;
         /* "called on Seoul to lift sanctions", "agreed to supply", "threatened to strike":
          * the act in the complement is what is appealed for, intended, demanded or
          * threatened, and the pattern's code already says so */
@@ -2059,7 +2112,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         for (uint16_t i = 0; i < cd.v->npost; i++) {
             far |= (cd.v->post[i].flags & PW_FAR) != 0;
         }
-        if (!(cd.v->flags & VP_NULL) && cd.last > cd.head + cd.head_n && !far &&
+        if (!(cd.v->flags & VP_NULL) && produced && cd.last > cd.head + cd.head_n && !far &&
             cd.last - cd.head <= 12) {
             consumed_end = cd.last;
             for (uint32_t k = cd.head + cd.head_n; k < cd.last; k++) {
