@@ -1327,6 +1327,14 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             cd->src = m;
         }
     }
+    if (cd->src < 0 && cd->first >= s->first + 3 && norm_is(c, cd->first - 1, "to")) {
+        /* "a conduit for Russia to import Western goods": the subject of the infinitive */
+        int32_t m = mention_at(c, cd->first - 2);
+        if (m >= 0 && c->ments[m].first + c->ments[m].n == cd->first - 1 &&
+            c->ments[m].prep_tok != TUMEN_NOID && norm_is(c, c->ments[m].prep_tok, "for")) {
+            cd->src = m;
+        }
+    }
     if (cd->src < 0) {
         cd->src = find_subject(c, s, cd->first, false);
     }
