@@ -1,6 +1,6 @@
 /* Store benchmark: ingest rate of synthetic events through the store API (the coder is not
  * involved), then the time of a dyad summary over the result.
- *   usage: bench_store DB [EVENTS]   (default 2,000,000 events; DB is replaced)
+ *   usage: bench_store DB [EVENTS [no-clusters]]   (default 2,000,000 events; DB is replaced)
  * Prints "ingest: N events in S s = R events/s" and "dyad: ... ms". */
 #include "tumen_store.h"
 
@@ -48,7 +48,8 @@ int main(int argc, char **argv) {
     unlink(side);
     tumen_store *s = NULL;
     tumen_error err = {0};
-    if (tumen_store_new(path, 0, &s, &err) != TUMEN_OK) {
+    unsigned flags = argc > 3 && strcmp(argv[3], "no-clusters") == 0 ? TUMEN_STORE_NO_CLUSTERS : 0;
+    if (tumen_store_new(path, flags, &s, &err) != TUMEN_OK) {
         fprintf(stderr, "open: %s\n", err.msg);
         return 1;
     }

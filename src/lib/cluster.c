@@ -66,67 +66,182 @@ static char mode_of(tumen_modality m) {
 
 void cluster_cache_init(tumen_store *s) {
     intern_init(&s->cl_keys);
-    s->cl_head = NULL;
-    s->cl_head_cap = 0;
+    s->cl_keyinfo = NULL;
+    s->cl_keyinfo_cap = 0;
+    s->cl_buckets = NULL;
+    s->cl_nbuckets = s->cl_bucket_cap = 0;
     s->cls = NULL;
     s->ncls = s->cap_cls = 0;
+    s->cl_dirty = NULL;
+    s->ndirty = s->cap_dirty = 0;
+    s->cl_complete = 0;
 }
 
 void cluster_cache_fini(tumen_store *s) {
     intern_fini(&s->cl_keys);
-    free(s->cl_head);
+    free(s->cl_keyinfo);
+    free(s->cl_buckets);
     free(s->cls);
-    s->cl_head = NULL;
-    s->cls = NULL;
-    s->cl_head_cap = s->ncls = s->cap_cls = 0;
+    free(s->cl_dirty);
+    cluster_cache_init(s);
 }
 
 void cluster_cache_clear(tumen_store *s) {
     cluster_cache_fini(s);
-    cluster_cache_init(s);
 }
 
 static void copy_str(char *dst, size_t size, const char *src) {
-    snprintf(dst, size, "%s", src ? src : "");
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size) {
+        n = size - 1;
+    }
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
 }
 
-static struct cl *new_cl(tumen_store *s, uint32_t key) {
+/* The bucket tag of a time: its first 4 bytes (the year), 0 for none, 1 when shorter. Two
+ * times of which one is a prefix of the other share the tag unless one is shorter than 4. */
+static uint32_t time_tag(const char *t, size_t len) {
+    if (len == 0) {
+        return 0;
+    }
+    if (len < 4) {
+        return 1;
+    }
+    return (uint32_t)(unsigned char)t[0] | (uint32_t)(unsigned char)t[1] << 8 |
+           (uint32_t)(unsigned char)t[2] << 16 | (uint32_t)(unsigned char)t[3] << 24;
+}
+
+static size_t bucket_slot(const tumen_store *s, uint32_t key, uint32_t tag) {
+    uint64_t h = ((uint64_t)key * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)tag * 0xC2B2AE3D27D4EB4Full);
+    h ^= h >> 29;
+    size_t mask = s->cl_bucket_cap - 1;
+    size_t j = (size_t)h & mask;
+    while (s->cl_buckets[j].head != -1 &&
+           (s->cl_buckets[j].key != key || s->cl_buckets[j].tag != tag)) {
+        j = (j + 1) & mask;
+    }
+    return j;
+}
+
+/* The head of bucket (key, tag), creating it; NULL on out of memory. */
+static int32_t *bucket_head(tumen_store *s, uint32_t key, uint32_t tag, int create) {
+    if (create && (s->cl_nbuckets + 1) * 2 > s->cl_bucket_cap) {
+        size_t ncap = s->cl_bucket_cap ? s->cl_bucket_cap * 2 : 1024;
+        struct cl_bucket *nb = malloc(ncap * sizeof *nb);
+        if (nb == NULL) {
+            return NULL;
+        }
+        for (size_t i = 0; i < ncap; i++) {
+            nb[i].head = -1;
+        }
+        struct cl_bucket *old = s->cl_buckets;
+        size_t ocap = s->cl_bucket_cap;
+        s->cl_buckets = nb;
+        s->cl_bucket_cap = ncap;
+        for (size_t i = 0; i < ocap; i++) {
+            if (old[i].head != -1) {
+                s->cl_buckets[bucket_slot(s, old[i].key, old[i].tag)] = old[i];
+            }
+        }
+        free(old);
+    }
+    if (s->cl_bucket_cap == 0) {
+        return NULL;
+    }
+    size_t j = bucket_slot(s, key, tag);
+    if (s->cl_buckets[j].head == -1) {
+        if (!create) {
+            return NULL;
+        }
+        s->cl_buckets[j].key = key;
+        s->cl_buckets[j].tag = tag;
+        s->cl_buckets[j].head = -2; /* used, empty list */
+        s->cl_nbuckets++;
+    }
+    return &s->cl_buckets[j].head;
+}
+
+static tumen_status bucket_push(tumen_store *s, int32_t i) {
+    struct cl *c = &s->cls[i];
+    int32_t *h = bucket_head(s, c->key, time_tag(c->time, strlen(c->time)), 1);
+    if (h == NULL) {
+        return TUMEN_NOMEM;
+    }
+    c->next_b = *h >= 0 ? *h : -1;
+    *h = i;
+    return TUMEN_OK;
+}
+
+static void bucket_unlink(tumen_store *s, int32_t i, uint32_t tag) {
+    int32_t *head = bucket_head(s, s->cls[i].key, tag, 0);
+    for (int32_t *h = head; h && *h >= 0; h = &s->cls[*h].next_b) {
+        if (*h == i) {
+            *h = s->cls[i].next_b;
+            break;
+        }
+    }
+    if (head && *head == -1) {
+        *head = -2; /* the bucket stays in use, with an empty list */
+    }
+}
+
+static struct cl *new_cl(tumen_store *s, uint32_t key, const char *time) {
     size_t cap = s->cap_cls;
-    if (!grow((void **)&s->cls, &cap, s->ncls + 1, sizeof *s->cls)) {
+    if (s->ncls >= INT32_MAX || !grow((void **)&s->cls, &cap, s->ncls + 1, sizeof *s->cls)) {
         return NULL;
     }
     s->cap_cls = cap;
-    struct cl *c = &s->cls[s->ncls];
+    int32_t i = (int32_t)s->ncls;
+    struct cl *c = &s->cls[i];
     memset(c, 0, sizeof *c);
     c->key = key;
-    c->next = s->cl_head[key];
-    s->cl_head[key] = (int32_t)s->ncls;
+    copy_str(c->time, sizeof c->time, time);
+    c->next_k = s->cl_keyinfo[key].head;
+    if (bucket_push(s, i) != TUMEN_OK) {
+        return NULL;
+    }
+    s->cl_keyinfo[key].head = i;
     s->ncls++;
     return c;
 }
 
-/* Loads the stored clusters of key k (first use of k in this batch). */
+static tumen_status mark_dirty(tumen_store *s, struct cl *c) {
+    if (c->dirty) {
+        return TUMEN_OK;
+    }
+    size_t cap = s->cap_dirty;
+    if (!grow((void **)&s->cl_dirty, &cap, s->ndirty + 1, sizeof *s->cl_dirty)) {
+        return TUMEN_NOMEM;
+    }
+    s->cap_dirty = cap;
+    s->cl_dirty[s->ndirty++] = (int32_t)(c - s->cls);
+    c->dirty = 1;
+    return TUMEN_OK;
+}
+
+/* Loads the stored clusters of key k (first use of k since the cache was cleared). */
 static tumen_status load_key(tumen_store *s, uint32_t k, const char *key, tumen_error *err) {
-    s->cl_head[k] = -1;
+    s->cl_keyinfo[k].loaded = 1;
+    if (s->cl_complete) {
+        return TUMEN_OK; /* everything stored is cached already */
+    }
     sqlite3_stmt *q = s->sel_cl;
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct cl *c = new_cl(s, k);
+        struct cl *c = new_cl(s, k, (const char *)sqlite3_column_text(q, 1));
         if (c == NULL) {
             sqlite3_reset(q);
             return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
         }
         c->id = sqlite3_column_int64(q, 0);
-        copy_str(c->time, sizeof c->time, (const char *)sqlite3_column_text(q, 1));
-        copy_str(c->first_date, sizeof c->first_date, (const char *)sqlite3_column_text(q, 2));
-        copy_str(c->last_date, sizeof c->last_date, (const char *)sqlite3_column_text(q, 3));
-        c->first_key = sqlite3_column_int(q, 4);
-        c->last_key = sqlite3_column_int(q, 5);
-        c->mentions = sqlite3_column_int64(q, 6);
-        c->sources = sqlite3_column_int64(q, 7);
-        c->first_event = sqlite3_column_int64(q, 8);
+        c->first_key = sqlite3_column_int(q, 2);
+        c->last_key = sqlite3_column_int(q, 3);
+        c->mentions = sqlite3_column_int64(q, 4);
+        c->sources = sqlite3_column_int64(q, 5);
+        c->first_event = sqlite3_column_int64(q, 6);
     }
     sqlite3_reset(q);
     if (rc != SQLITE_DONE) {
@@ -143,6 +258,53 @@ static size_t common_prefix(const char *a, const char *b) {
     return n;
 }
 
+struct choice {
+    int32_t best;
+    int rank;
+    size_t len;
+    int64_t mentions, id;
+};
+
+/* Rates cluster i for time t: exact (3) > prefix (2, longer first) > one empty (1); ties go
+ * to more mentions, then to the newer cluster. */
+static void consider(const tumen_store *s, int32_t i, const char *t, size_t tlen,
+                     struct choice *ch) {
+    const struct cl *c = &s->cls[i];
+    int rank = 0;
+    size_t len = 0;
+    if (strcmp(c->time, t) == 0) {
+        rank = 3;
+        len = tlen;
+    } else if (c->time[0] && t[0]) {
+        len = common_prefix(c->time, t);
+        if (len == strlen(c->time) || len == tlen) {
+            rank = 2;
+        }
+    } else {
+        rank = 1;
+    }
+    if (rank == 0) {
+        return;
+    }
+    if (rank > ch->rank || (rank == ch->rank && len > ch->len) ||
+        (rank == ch->rank && len == ch->len && c->mentions > ch->mentions) ||
+        (rank == ch->rank && len == ch->len && c->mentions == ch->mentions && c->id > ch->id)) {
+        ch->best = i;
+        ch->rank = rank;
+        ch->len = len;
+        ch->mentions = c->mentions;
+        ch->id = c->id;
+    }
+}
+
+static void consider_bucket(const tumen_store *s, uint32_t k, uint32_t tag, const char *t,
+                            size_t tlen, struct choice *ch) {
+    int32_t *h = bucket_head((tumen_store *)s, k, tag, 0);
+    for (int32_t i = h ? *h : -1; i >= 0; i = s->cls[i].next_b) {
+        consider(s, i, t, tlen, ch);
+    }
+}
+
 tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int64_t event_row,
                             tumen_error *err) {
     const tumen_event *e = &p->ev;
@@ -156,110 +318,95 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
     cluster_family(e, family);
     char mode = mode_of(e->modality);
     int sym = e->symmetric != 0;
-    char key[160];
-    if (sym) {
-        bool swap = strcmp(a, b) > 0;
-        snprintf(key, sizeof key, "%s=%s|%s|%s|%c", swap ? b : a, swap ? a : b, family,
-                 e->channel, mode);
-    } else {
-        snprintf(key, sizeof key, "%s>%s|%s|%s|%c", a, b, family, e->channel, mode);
+    if (sym && strcmp(a, b) > 0) {
+        char tmp[4];
+        memcpy(tmp, a, 4);
+        memcpy(a, b, 4);
+        memcpy(b, tmp, 4);
     }
+    char key[160];
+    snprintf(key, sizeof key, "%s%c%s|%s|%s|%c", a, sym ? '=' : '>', b, family, e->channel,
+             mode);
+    size_t nkeys = s->cl_keys.n;
     uint32_t k = intern_add(&s->cl_keys, key, strlen(key));
     if (k == TUMEN_NOID) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
-    if (k >= s->cl_head_cap) {
-        size_t old = s->cl_head_cap, cap = old;
-        if (!grow((void **)&s->cl_head, &cap, (size_t)k + 1, sizeof *s->cl_head)) {
+    if (k >= s->cl_keyinfo_cap) {
+        size_t cap = s->cl_keyinfo_cap;
+        if (!grow((void **)&s->cl_keyinfo, &cap, (size_t)k + 1, sizeof *s->cl_keyinfo)) {
             return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
         }
-        for (size_t i = old; i < cap; i++) {
-            s->cl_head[i] = -2;
-        }
-        s->cl_head_cap = cap;
+        s->cl_keyinfo_cap = cap;
     }
-    if (s->cl_head[k] == -2) {
+    if (s->cl_keys.n > nkeys) { /* a key not seen since the cache was cleared */
+        struct cl_key *ki = &s->cl_keyinfo[k];
+        memset(ki, 0, sizeof *ki);
+        ki->head = -1;
+        memcpy(ki->src, a, 4);
+        memcpy(ki->tgt, b, 4);
+        copy_str(ki->family, sizeof ki->family, family);
+        copy_str(ki->channel, sizeof ki->channel, e->channel);
+        ki->mode[0] = mode;
+        ki->symmetric = sym;
         tumen_status st = load_key(s, k, key, err);
         if (st != TUMEN_OK) {
             return st;
         }
     }
-    /* choose: exact > prefix (longest) > one-empty; ties by mentions */
     char t[11];
     int from_doc = e->when[0] == '\0';
-    if (from_doc) {
-        snprintf(t, sizeof t, "%.7s", p->date);
+    copy_str(t, from_doc ? 8 : sizeof t, from_doc ? p->date : e->when);
+    size_t tlen = strlen(t);
+    uint32_t tag = time_tag(t, tlen);
+    struct choice ch = {-1, 0, 0, -1, -1};
+    if (tag <= 1) {
+        /* no time or a short one: any cluster of the key may match */
+        for (int32_t i = s->cl_keyinfo[k].head; i >= 0; i = s->cls[i].next_k) {
+            consider(s, i, t, tlen, &ch);
+        }
     } else {
-        snprintf(t, sizeof t, "%s", e->when);
-    }
-    int best = -1, best_rank = 0;
-    size_t best_len = 0;
-    int64_t best_m = -1;
-    for (int32_t i = s->cl_head[k]; i >= 0; i = s->cls[i].next) {
-        const struct cl *c = &s->cls[i];
-        int rank = 0;
-        size_t len = 0;
-        if (strcmp(c->time, t) == 0) {
-            rank = 3;
-            len = strlen(t);
-        } else if (c->time[0] && t[0]) {
-            len = common_prefix(c->time, t);
-            if (len == strlen(c->time) || len == strlen(t)) {
-                rank = 2;
-            }
-        } else {
-            rank = 1;
-        }
-        if (rank == 0) {
-            continue;
-        }
-        if (rank > best_rank || (rank == best_rank && len > best_len) ||
-            (rank == best_rank && len == best_len && c->mentions > best_m)) {
-            best = i;
-            best_rank = rank;
-            best_len = len;
-            best_m = c->mentions;
-        }
+        consider_bucket(s, k, tag, t, tlen, &ch); /* same year: exact or prefix */
+        consider_bucket(s, k, 1, t, tlen, &ch);   /* short times: prefix */
+        consider_bucket(s, k, 0, t, tlen, &ch);   /* no time: one empty */
     }
     struct cl *c;
-    if (best < 0) {
-        c = new_cl(s, k);
+    if (ch.best < 0) {
+        c = new_cl(s, k, t);
         if (c == NULL) {
             return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
         }
         c->id = s->next_cluster_id++;
         c->is_new = 1;
-        copy_str(c->time, sizeof c->time, t);
-        copy_str(c->src, sizeof c->src, a);
-        copy_str(c->tgt, sizeof c->tgt, b);
-        if (sym && strcmp(a, b) > 0) {
-            copy_str(c->src, sizeof c->src, b);
-            copy_str(c->tgt, sizeof c->tgt, a);
-        }
-        copy_str(c->family, sizeof c->family, family);
-        copy_str(c->channel, sizeof c->channel, e->channel);
         copy_str(c->code, sizeof c->code, e->kind == TUMEN_KIND_STATISTIC ? "--" : e->code);
-        c->mode[0] = mode;
-        c->quad = e->kind == TUMEN_KIND_STATISTIC ? 0 : e->quad;
-        c->symmetric = sym;
+        c->quad = (int8_t)(e->kind == TUMEN_KIND_STATISTIC ? 0 : e->quad);
         c->first_event = event_row;
         p->cluster_rule = "new";
     } else {
-        c = &s->cls[best];
-        if (best_rank == 1) {
+        c = &s->cls[ch.best];
+        if (ch.rank == 1) {
             p->cluster_rule = "when=one-empty";
         } else if (from_doc) {
-            p->cluster_rule = best_rank == 3 ? "doc-date=exact" : "doc-date=prefix";
+            p->cluster_rule = ch.rank == 3 ? "doc-date=exact" : "doc-date=prefix";
         } else {
-            p->cluster_rule = best_rank == 3 ? "when=exact" : "when=prefix";
+            p->cluster_rule = ch.rank == 3 ? "when=exact" : "when=prefix";
         }
-        if (best_rank == 2) {
-            c->time[best_len] = '\0';
-        } else if (best_rank == 1 && c->time[0] == '\0') {
+        uint32_t old_tag = time_tag(c->time, strlen(c->time));
+        if (ch.rank == 2) {
+            c->time[ch.len] = '\0';
+        } else if (ch.rank == 1 && c->time[0] == '\0') {
             copy_str(c->time, sizeof c->time, t);
         }
+        if (time_tag(c->time, strlen(c->time)) != old_tag) {
+            bucket_unlink(s, ch.best, old_tag);
+            if (bucket_push(s, ch.best) != TUMEN_OK) {
+                return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+            }
+        }
     }
-    c->dirty = 1;
+    if (mark_dirty(s, c) != TUMEN_OK) {
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
     c->mentions++;
     if (c->last_doc != doc_row) {
         /* a document's events are assigned together, so a change of document is a new
@@ -270,11 +417,9 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
     if (p->date_key > 0) {
         if (c->first_key == 0 || p->date_key < c->first_key) {
             c->first_key = p->date_key;
-            copy_str(c->first_date, sizeof c->first_date, p->date);
         }
         if (p->date_key > c->last_key) {
             c->last_key = p->date_key;
-            copy_str(c->last_date, sizeof c->last_date, p->date);
         }
     }
     p->cluster = c->id;
@@ -283,45 +428,63 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
 
 static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v) {
     if (v && *v) {
-        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
     } else {
         sqlite3_bind_null(q, i);
     }
 }
 
+static void bind_key_date(sqlite3_stmt *q, int i, int32_t key) {
+    char d[11];
+    store_key_date(key, d);
+    bind_text_or_null(q, i, d);
+}
+
 tumen_status cluster_flush(tumen_store *s, tumen_error *err) {
-    sqlite3_stmt *q = s->up_cl;
-    for (size_t i = 0; i < s->ncls; i++) {
-        const struct cl *c = &s->cls[i];
-        if (!c->dirty) {
-            continue;
-        }
-        sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, c->id);
-        sqlite3_bind_text(q, 2, intern_str(&s->cl_keys, c->key), -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, c->src, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 4, c->tgt, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 5, c->symmetric);
-        sqlite3_bind_text(q, 6, c->family, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 7, c->channel, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 8, c->mode, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 9, c->code, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 10, c->quad);
-        bind_text_or_null(q, 11, c->time);
-        bind_text_or_null(q, 12, c->first_date);
-        bind_text_or_null(q, 13, c->last_date);
-        sqlite3_bind_int(q, 14, c->first_key);
-        sqlite3_bind_int(q, 15, c->last_key);
-        sqlite3_bind_int64(q, 16, c->mentions);
-        sqlite3_bind_int64(q, 17, c->sources);
-        sqlite3_bind_int64(q, 18, c->first_event);
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            return store_db_error(s, err, "write cluster");
+    /* new clusters first, in id order (appended), then updates of older ones */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t n = 0; n < s->ndirty; n++) {
+            const struct cl *c = &s->cls[s->cl_dirty[n]];
+            if (c->is_new != (pass == 0)) {
+                continue;
+            }
+            sqlite3_stmt *q;
+            if (c->is_new) {
+                const struct cl_key *ki = &s->cl_keyinfo[c->key];
+                q = s->ins_cl;
+                sqlite3_reset(q);
+                sqlite3_bind_int64(q, 1, c->id);
+                sqlite3_bind_text(q, 2, intern_str(&s->cl_keys, c->key), -1, SQLITE_STATIC);
+                sqlite3_bind_text(q, 3, ki->src, -1, SQLITE_STATIC);
+                sqlite3_bind_text(q, 4, ki->tgt, -1, SQLITE_STATIC);
+                sqlite3_bind_int(q, 5, ki->symmetric);
+                sqlite3_bind_text(q, 6, ki->family, -1, SQLITE_STATIC);
+                sqlite3_bind_text(q, 7, ki->channel, -1, SQLITE_STATIC);
+                sqlite3_bind_text(q, 8, ki->mode, -1, SQLITE_STATIC);
+                sqlite3_bind_text(q, 9, c->code, -1, SQLITE_STATIC);
+                sqlite3_bind_int(q, 10, c->quad);
+                sqlite3_bind_int64(q, 18, c->first_event);
+            } else {
+                q = s->up_cl;
+                sqlite3_reset(q);
+                sqlite3_bind_int64(q, 1, c->id);
+            }
+            bind_text_or_null(q, 11, c->time);
+            bind_key_date(q, 12, c->first_key);
+            bind_key_date(q, 13, c->last_key);
+            sqlite3_bind_int(q, 14, c->first_key);
+            sqlite3_bind_int(q, 15, c->last_key);
+            sqlite3_bind_int64(q, 16, c->mentions);
+            sqlite3_bind_int64(q, 17, c->sources);
+            if (sqlite3_step(q) != SQLITE_DONE) {
+                return store_db_error(s, err, "write cluster");
+            }
         }
     }
-    for (size_t i = 0; i < s->ncls; i++) {
-        s->cls[i].dirty = 0;
-        s->cls[i].is_new = 0;
+    for (size_t n = 0; n < s->ndirty; n++) {
+        s->cls[s->cl_dirty[n]].dirty = 0;
+        s->cls[s->cl_dirty[n]].is_new = 0;
     }
+    s->ndirty = 0;
     return TUMEN_OK;
 }

@@ -105,7 +105,13 @@ static void sha256_hex(const void *data, size_t len, char out[65]) {
 
 /* ---- schema ---------------------------------------------------------------------------- */
 
-static const char schema_sql[] =
+/* Span texts are not stored twice: the views below cut them out of documents.text by their
+ * byte offsets. SPAN(x) is the text of span x of event row e. */
+#define SPAN(x)                                                                                 \
+    "(SELECT CAST(substr(CAST(d.text AS BLOB), e." x "_start + 1, e." x "_end - e." x          \
+    "_start) AS TEXT) FROM documents d WHERE d.id = e.doc)"
+
+static const char *const schema_sql[] = {
     "CREATE TABLE IF NOT EXISTS documents(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  hash TEXT NOT NULL UNIQUE,\n"
@@ -113,35 +119,26 @@ static const char schema_sql[] =
     "  text TEXT NOT NULL, bytes INTEGER NOT NULL,\n"
     "  events INTEGER NOT NULL, sentences INTEGER NOT NULL,\n"
     "  ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));\n"
-    "CREATE TABLE IF NOT EXISTS sentences(\n"
+    "CREATE TABLE IF NOT EXISTS event_rows(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  doc INTEGER NOT NULL REFERENCES documents(id),\n"
-    "  n INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL);\n"
-    "CREATE TABLE IF NOT EXISTS events(\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  doc INTEGER NOT NULL REFERENCES documents(id),\n"
-    "  sentence INTEGER NOT NULL REFERENCES sentences(id),\n"
+    "  sentence INTEGER NOT NULL,\n"
     "  sentence_no INTEGER NOT NULL, seq INTEGER NOT NULL,\n"
+    "  sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,\n"
     "  kind TEXT NOT NULL,\n"
     "  source TEXT NOT NULL, target TEXT NOT NULL,\n"
     "  source_country TEXT NOT NULL, target_country TEXT NOT NULL,\n"
-    "  source_start INTEGER, source_end INTEGER, source_text TEXT,\n"
-    "  target_start INTEGER, target_end INTEGER, target_text TEXT,\n"
-    "  code TEXT NOT NULL, root TEXT NOT NULL, goldstein REAL, quad INTEGER NOT NULL,\n"
-    "  symmetric INTEGER NOT NULL,\n"
-    "  verb_start INTEGER, verb_end INTEGER, verb_text TEXT,\n"
-    "  modality TEXT NOT NULL, attributed_to TEXT,\n"
-    "  cue_start INTEGER, cue_end INTEGER, cue_text TEXT,\n"
-    "  probability REAL, probability_words TEXT,\n"
+    "  source_start INTEGER, source_end INTEGER, target_start INTEGER, target_end INTEGER,\n"
+    "  code TEXT NOT NULL, goldstein REAL, quad INTEGER NOT NULL, symmetric INTEGER NOT NULL,\n"
+    "  verb_start INTEGER, verb_end INTEGER,\n"
+    "  modality TEXT NOT NULL, attributed_to TEXT, cue_start INTEGER, cue_end INTEGER,\n"
+    "  probability REAL, probability_start INTEGER, probability_end INTEGER,\n"
     "  qty_value REAL, qty_low REAL, qty_approx INTEGER, qty_bound TEXT, qty_unit TEXT,\n"
-    "  qty_start INTEGER, qty_end INTEGER, qty_text TEXT,\n"
-    "  event_time TEXT, time_start INTEGER, time_end INTEGER, time_text TEXT,\n"
+    "  qty_start INTEGER, qty_end INTEGER,\n"
+    "  event_time TEXT, time_start INTEGER, time_end INTEGER,\n"
     "  date TEXT, date_key INTEGER NOT NULL,\n"
     "  pattern TEXT, channel TEXT NOT NULL,\n"
-    "  cluster INTEGER REFERENCES clusters(id), cluster_rule TEXT);\n"
-    "CREATE INDEX IF NOT EXISTS events_dyad ON events(source_country, target_country, "
-    "date_key);\n"
-    "CREATE INDEX IF NOT EXISTS events_cluster ON events(cluster);\n"
+    "  cluster INTEGER, cluster_rule TEXT);\n",
     "CREATE TABLE IF NOT EXISTS clusters(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  key TEXT NOT NULL,\n"
@@ -152,31 +149,74 @@ static const char schema_sql[] =
     "  event_time TEXT, first_date TEXT, last_date TEXT,\n"
     "  first_key INTEGER, last_key INTEGER,\n"
     "  mentions INTEGER NOT NULL, sources INTEGER NOT NULL, first_event INTEGER);\n"
-    "CREATE INDEX IF NOT EXISTS clusters_key ON clusters(key);\n"
     "CREATE TABLE IF NOT EXISTS dyad_month(\n"
     "  source_country TEXT NOT NULL, target_country TEXT NOT NULL, month INTEGER NOT NULL,\n"
     "  channel TEXT NOT NULL, quad INTEGER NOT NULL, modality TEXT NOT NULL,\n"
     "  events INTEGER NOT NULL, goldstein_sum REAL NOT NULL, coop REAL NOT NULL,\n"
     "  conflict REAL NOT NULL,\n"
     "  PRIMARY KEY(source_country, target_country, month, channel, quad, modality))\n"
-    "  WITHOUT ROWID;\n"
+    "  WITHOUT ROWID;\n",
+    "CREATE VIEW IF NOT EXISTS events AS SELECT\n"
+    "  e.id, e.doc, e.sentence, e.sentence_no, e.seq, e.kind, e.source, e.target,\n"
+    "  e.source_country, e.target_country,\n"
+    "  e.source_start, e.source_end, " SPAN("source") " AS source_text,\n"
+    "  e.target_start, e.target_end, " SPAN("target") " AS target_text,\n"
+    "  e.code, substr(e.code, 1, 2) AS root, e.goldstein, e.quad, e.symmetric,\n"
+    "  e.verb_start, e.verb_end, " SPAN("verb") " AS verb_text,\n"
+    "  e.modality, e.attributed_to, e.cue_start, e.cue_end, " SPAN("cue") " AS cue_text,\n"
+    "  e.probability, " SPAN("probability") " AS probability_words,\n"
+    "  e.qty_value, e.qty_low, e.qty_approx, e.qty_bound, e.qty_unit, e.qty_start, e.qty_end,\n"
+    "  " SPAN("qty") " AS qty_text,\n"
+    "  e.event_time, e.time_start, e.time_end, " SPAN("time") " AS time_text,\n"
+    "  e.date, e.date_key, e.pattern, e.channel, e.cluster, e.cluster_rule\n"
+    "  FROM event_rows e;\n",
+    "CREATE VIEW IF NOT EXISTS sentences AS SELECT\n"
+    "  e.id, e.doc, e.sentence_no AS n, e.sentence_start AS start, e.sentence_end AS end,\n"
+    "  " SPAN("sentence") " AS text\n"
+    "  FROM event_rows e WHERE e.id = e.sentence;\n"
     "CREATE VIEW IF NOT EXISTS cluster_members AS\n"
-    "  SELECT cluster AS cluster_id, id AS event_id, doc, cluster_rule AS rule FROM events\n"
-    "  WHERE cluster IS NOT NULL;\n";
+    "  SELECT cluster AS cluster_id, id AS event_id, doc, cluster_rule AS rule FROM event_rows\n"
+    "  WHERE cluster IS NOT NULL;\n"};
 
-#define EV_COLS 49
+/* Secondary indexes: built with the schema when the store already holds documents, else
+ * after the bulk load (tumen_store_flush), which is faster than maintaining them per row. */
+static const char index_sql[] =
+    "CREATE INDEX IF NOT EXISTS events_dyad ON event_rows(source_country, target_country, "
+    "date_key);\n"
+    "CREATE INDEX IF NOT EXISTS events_cluster ON event_rows(cluster);\n"
+    "CREATE INDEX IF NOT EXISTS clusters_key ON clusters(key);\n";
+static const char drop_index_sql[] = "DROP INDEX IF EXISTS events_dyad;\n"
+                                     "DROP INDEX IF EXISTS events_cluster;\n"
+                                     "DROP INDEX IF EXISTS clusters_key;\n";
+
 static const char ins_ev_sql[] =
-    "INSERT INTO events(id,doc,sentence,sentence_no,seq,kind,source,target,source_country,"
-    "target_country,source_start,source_end,source_text,target_start,target_end,target_text,"
-    "code,root,goldstein,quad,symmetric,verb_start,verb_end,verb_text,modality,attributed_to,"
-    "cue_start,cue_end,cue_text,probability,probability_words,qty_value,qty_low,qty_approx,"
-    "qty_bound,qty_unit,qty_start,qty_end,qty_text,event_time,time_start,time_end,time_text,"
-    "date,date_key,pattern,channel,cluster,cluster_rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "INSERT INTO event_rows(id,doc,sentence,sentence_no,seq,sentence_start,sentence_end,kind,"
+    "source,target,source_country,target_country,source_start,source_end,target_start,"
+    "target_end,code,goldstein,quad,symmetric,verb_start,verb_end,modality,attributed_to,"
+    "cue_start,cue_end,probability,probability_start,probability_end,qty_value,qty_low,"
+    "qty_approx,qty_bound,qty_unit,qty_start,qty_end,event_time,time_start,time_end,date,"
+    "date_key,pattern,channel,cluster,cluster_rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 tumen_status store_db_error(tumen_store *s, tumen_error *err, const char *what) {
     return err_set(err, TUMEN_DB, s && s->path ? s->path : "", 0, 0, "%s: %s", what,
                    s && s->db ? sqlite3_errmsg(s->db) : "cannot open database");
+}
+
+void store_key_date(int32_t key, char out[11]) {
+    out[0] = '\0';
+    if (key <= 0) {
+        return;
+    }
+    unsigned y = (unsigned)(key / 10000) % 10000u, m = (unsigned)(key / 100) % 100u,
+             d = (unsigned)key % 100u;
+    if (m == 0) {
+        snprintf(out, 11, "%04u", y);
+    } else if (d == 0) {
+        snprintf(out, 11, "%04u-%02u", y, m);
+    } else {
+        snprintf(out, 11, "%04u-%02u-%02u", y, m, d);
+    }
 }
 
 void store_norm_date(const char *in, char out[11], int32_t *key) {
@@ -223,6 +263,55 @@ static char *xstrdup(const char *s) {
     return p;
 }
 
+static int64_t query_int(tumen_store *s, const char *sql) {
+    sqlite3_stmt *q = NULL;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW) {
+        v = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* Creates the schema (inside a write transaction). An empty store starts a bulk load: its
+ * secondary indexes wait for end_bulk. A store left by a killed bulk load gets them now. */
+static tumen_status create_schema(tumen_store *s, tumen_error *err) {
+    int64_t version = query_int(s, "PRAGMA user_version");
+    if (version != 0 && version != STORE_SCHEMA_VERSION) {
+        return err_set(err, TUMEN_DB, s->path, 0, 0,
+                       "unsupported store schema version %d (this tumen writes version %d; "
+                       "ingest into a new store)",
+                       (int)version, STORE_SCHEMA_VERSION);
+    }
+    tumen_status st = TUMEN_OK;
+    for (size_t i = 0; i < sizeof schema_sql / sizeof schema_sql[0] && st == TUMEN_OK; i++) {
+        st = exec(s, schema_sql[i], err);
+    }
+    if (st != TUMEN_OK) {
+        return st;
+    }
+    s->bulk = query_int(s, "SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0;
+    st = exec(s, s->bulk ? drop_index_sql : index_sql, err);
+    if (st == TUMEN_OK) {
+        st = exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err);
+    }
+    s->cl_complete = s->bulk;
+    return st;
+}
+
+/* Ends a bulk load: builds the secondary indexes (inside the open write transaction). */
+static tumen_status end_bulk(tumen_store *s, tumen_error *err) {
+    if (!s->bulk) {
+        return TUMEN_OK;
+    }
+    tumen_status st = exec(s, index_sql, err);
+    if (st == TUMEN_OK) {
+        s->bulk = 0;
+    }
+    return st;
+}
+
 tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out,
                              tumen_error *err) {
     *out = NULL;
@@ -238,7 +327,9 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     intern_init(&s->strs);
     cluster_cache_init(s);
     int ro = (flags & TUMEN_STORE_READONLY) != 0;
-    int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* a tumen_store belongs to one thread: no connection mutex */
+    int oflags = (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                 SQLITE_OPEN_NOMUTEX;
     tumen_status st = TUMEN_OK;
     int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
     if (rc != SQLITE_OK) {
@@ -255,20 +346,22 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     sqlite3_extended_result_codes(s->db, 1);
     if (!ro) {
         st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144; "
+                     "PRAGMA wal_autocheckpoint=8192;",
                   err);
         if (st == TUMEN_OK) {
             st = exec(s, "BEGIN IMMEDIATE", err);
         }
         if (st == TUMEN_OK) {
-            st = exec(s, schema_sql, err);
+            st = create_schema(s, err);
             if (st == TUMEN_OK) {
-                st = exec(s, "PRAGMA user_version=1; COMMIT", err);
+                st = exec(s, "COMMIT", err);
             } else {
                 sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             }
         }
         if (st == TUMEN_OK) {
+            s->data_version = query_int(s, "PRAGMA data_version");
             st = prepare(s, &s->sel_doc, "SELECT id FROM documents WHERE hash=?", err);
         }
         if (st == TUMEN_OK) {
@@ -278,29 +371,27 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
                          err);
         }
         if (st == TUMEN_OK) {
-            st = prepare(s, &s->ins_sent,
-                         "INSERT INTO sentences(doc,n,start,end,text) VALUES(?,?,?,?,?)", err);
-        }
-        if (st == TUMEN_OK) {
             st = prepare(s, &s->ins_ev, ins_ev_sql, err);
         }
         if (st == TUMEN_OK) {
             st = prepare(s, &s->sel_cl,
-                         "SELECT id,event_time,first_date,last_date,first_key,last_key,"
-                         "mentions,sources,first_event FROM clusters WHERE key=?",
+                         "SELECT id,event_time,first_key,last_key,mentions,sources,first_event "
+                         "FROM clusters WHERE key=? ORDER BY id",
                          err);
         }
         if (st == TUMEN_OK) {
-            st = prepare(
-                s, &s->up_cl,
-                "INSERT INTO clusters(id,key,source_country,target_country,symmetric,family,"
-                "channel,mode,code,quad,event_time,first_date,last_date,first_key,last_key,"
-                "mentions,sources,first_event) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET event_time=excluded.event_time,"
-                "first_date=excluded.first_date,last_date=excluded.last_date,"
-                "first_key=excluded.first_key,last_key=excluded.last_key,"
-                "mentions=excluded.mentions,sources=excluded.sources",
-                err);
+            st = prepare(s, &s->ins_cl,
+                         "INSERT INTO clusters(id,key,source_country,target_country,symmetric,"
+                         "family,channel,mode,code,quad,event_time,first_date,last_date,"
+                         "first_key,last_key,mentions,sources,first_event) "
+                         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
+                         err);
+        }
+        if (st == TUMEN_OK) {
+            st = prepare(s, &s->up_cl,
+                         "UPDATE clusters SET event_time=?11,first_date=?12,last_date=?13,"
+                         "first_key=?14,last_key=?15,mentions=?16,sources=?17 WHERE id=?1",
+                         err);
         }
         if (st == TUMEN_OK) {
             st = prepare(s, &s->up_agg,
@@ -373,9 +464,9 @@ void tumen_store_free(tumen_store *s) {
     }
     sqlite3_finalize(s->sel_doc);
     sqlite3_finalize(s->ins_doc);
-    sqlite3_finalize(s->ins_sent);
     sqlite3_finalize(s->ins_ev);
     sqlite3_finalize(s->sel_cl);
+    sqlite3_finalize(s->ins_cl);
     sqlite3_finalize(s->up_cl);
     sqlite3_finalize(s->up_agg);
     sqlite3_close(s->db);
@@ -391,16 +482,10 @@ void tumen_store_free(tumen_store *s) {
 
 /* ---- batches ------------------------------------------------------------------------------ */
 
-static int64_t max_id(tumen_store *s, const char *sql) {
-    sqlite3_stmt *q = NULL;
-    int64_t v = 0;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW) {
-        v = sqlite3_column_int64(q, 0);
-    }
-    sqlite3_finalize(q);
-    return v;
-}
+static void txn_abort(tumen_store *s);
+
+/* Clusters cached beyond this are dropped at the next batch and read again as needed. */
+#define CLUSTER_CACHE_MAX 4000000
 
 static tumen_status txn_begin(tumen_store *s, tumen_error *err) {
     if (s->in_txn) {
@@ -412,12 +497,18 @@ static tumen_status txn_begin(tumen_store *s, tumen_error *err) {
     }
     s->in_txn = 1;
     s->txn_docs = s->txn_events = 0;
-    s->next_cluster_id = max_id(s, "SELECT coalesce(max(id),0) FROM clusters") + 1;
-    s->next_event_id = max_id(s, "SELECT coalesce(max(id),0) FROM events") + 1;
+    s->next_cluster_id = query_int(s, "SELECT coalesce(max(id),0) FROM clusters") + 1;
+    s->next_event_id = query_int(s, "SELECT coalesce(max(id),0) FROM event_rows") + 1;
     /* the cluster cache stays valid across our batches unless another connection wrote
-     * (data_version changes only for other connections' commits) or it grew large */
-    int64_t dv = max_id(s, "PRAGMA data_version");
-    if (dv != s->data_version || s->ncls > 2000000) {
+     * (data_version changes only for other connections' commits) or it grew large; reading
+     * clusters back needs the key index, so that ends a bulk load */
+    int64_t dv = query_int(s, "PRAGMA data_version");
+    if (dv != s->data_version || s->ncls > CLUSTER_CACHE_MAX) {
+        st = end_bulk(s, err);
+        if (st != TUMEN_OK) {
+            txn_abort(s);
+            return st;
+        }
         cluster_cache_clear(s);
         s->data_version = dv;
     }
@@ -435,29 +526,71 @@ static void txn_abort(tumen_store *s) {
     agg_clear(s);
 }
 
+/* A batch's aggregate cell with its key strings, sorted in dyad_month's key order so that
+ * the upserts walk the table's B-tree in order. */
+struct agg_ref {
+    const struct agg_cell *c;
+    const char *channel, *modality;
+};
+
+static int cmp_agg_ref(const void *a, const void *b) {
+    const struct agg_ref *x = a, *y = b;
+    int d = strcmp(x->c->k.src, y->c->k.src);
+    if (d == 0) {
+        d = strcmp(x->c->k.tgt, y->c->k.tgt);
+    }
+    if (d == 0) {
+        d = (x->c->k.month > y->c->k.month) - (x->c->k.month < y->c->k.month);
+    }
+    if (d == 0) {
+        d = strcmp(x->channel, y->channel);
+    }
+    if (d == 0) {
+        d = (x->c->k.quad > y->c->k.quad) - (x->c->k.quad < y->c->k.quad);
+    }
+    if (d == 0) {
+        d = strcmp(x->modality, y->modality);
+    }
+    return d;
+}
+
 static tumen_status agg_flush(tumen_store *s, tumen_error *err) {
     sqlite3_stmt *q = s->up_agg;
-    for (size_t i = 0; i < s->agg_cap; i++) {
-        const struct agg_cell *c = &s->agg[i];
-        if (!c->used) {
-            continue;
+    struct agg_ref *refs = s->agg_n ? malloc(s->agg_n * sizeof *refs) : NULL;
+    if (s->agg_n && refs == NULL) {
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < s->agg_cap && n < s->agg_n; i++) {
+        if (s->agg[i].used) {
+            refs[n].c = &s->agg[i];
+            refs[n].channel = intern_str(&s->strs, s->agg[i].k.channel);
+            refs[n].modality = tumen_modality_name((tumen_modality)s->agg[i].k.modality);
+            n++;
         }
+    }
+    if (n > 1) {
+        qsort(refs, n, sizeof *refs, cmp_agg_ref);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct agg_cell *c = refs[i].c;
         sqlite3_reset(q);
         sqlite3_bind_text(q, 1, c->k.src, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, c->k.tgt, -1, SQLITE_STATIC);
         sqlite3_bind_int(q, 3, c->k.month);
-        sqlite3_bind_text(q, 4, intern_str(&s->strs, c->k.channel), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, refs[i].channel, -1, SQLITE_STATIC);
         sqlite3_bind_int(q, 5, c->k.quad);
-        sqlite3_bind_text(q, 6, tumen_modality_name((tumen_modality)c->k.modality), -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(q, 6, refs[i].modality, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 7, c->events);
         sqlite3_bind_double(q, 8, c->gsum);
         sqlite3_bind_double(q, 9, c->coop);
         sqlite3_bind_double(q, 10, c->conflict);
         if (sqlite3_step(q) != SQLITE_DONE) {
+            free(refs);
             return store_db_error(s, err, "update dyad_month");
         }
     }
+    free(refs);
     return TUMEN_OK;
 }
 
@@ -485,7 +618,21 @@ tumen_status tumen_store_flush(tumen_store *s, tumen_error *err) {
     if (s->failed) {
         return err_set(err, TUMEN_DB, s->path, 0, 0, "an earlier write failed");
     }
-    return txn_commit(s, err);
+    tumen_status st = txn_commit(s, err);
+    if (st == TUMEN_OK && s->bulk && !(s->flags & TUMEN_STORE_READONLY)) {
+        /* the bulk load is over: build the indexes in one transaction of their own */
+        st = exec(s, "BEGIN IMMEDIATE", err);
+        if (st == TUMEN_OK) {
+            st = end_bulk(s, err);
+            if (st == TUMEN_OK) {
+                st = exec(s, "COMMIT", err);
+            }
+            if (st != TUMEN_OK) {
+                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            }
+        }
+    }
+    return st;
 }
 
 /* ---- documents ------------------------------------------------------------------------------ */
@@ -605,16 +752,14 @@ static bool span_ok(const tumen_span *sp, size_t doclen) {
     return sp->length > 0 && sp->offset <= doclen && sp->length <= doclen - sp->offset;
 }
 
-/* Binds start, end, text of a span at columns i, i+1, i+2 (NULL when absent). */
+/* Binds start and end of a span at columns i, i+1 (NULL when absent). */
 static void bind_span(tumen_store *s, sqlite3_stmt *q, int i, const tumen_span *sp) {
     if (span_ok(sp, s->doc.len)) {
         sqlite3_bind_int64(q, i, (sqlite3_int64)sp->offset);
         sqlite3_bind_int64(q, i + 1, (sqlite3_int64)(sp->offset + sp->length));
-        sqlite3_bind_text(q, i + 2, s->doc.text + sp->offset, (int)sp->length, SQLITE_STATIC);
     } else {
         sqlite3_bind_null(q, i);
         sqlite3_bind_null(q, i + 1);
-        sqlite3_bind_null(q, i + 2);
     }
 }
 
@@ -681,15 +826,14 @@ static tumen_status agg_add(tumen_store *s, const struct pev *p) {
     return TUMEN_OK;
 }
 
-static tumen_status insert_event(tumen_store *s, struct pev *p, int64_t doc_row,
-                                 int64_t sent_row, int seq, tumen_error *err) {
+static tumen_status insert_event(tumen_store *s, struct pev *p, int64_t doc_row, int64_t id,
+                                 int seq, tumen_error *err) {
     const tumen_event *e = &p->ev;
     sqlite3_stmt *q = s->ins_ev;
     char sc[4], tc[4];
     store_country(e->source, sc);
     store_country(e->target, tc);
     int stat = e->kind == TUMEN_KIND_STATISTIC;
-    int64_t id = s->next_event_id++;
     if (!(s->flags & TUMEN_STORE_NO_CLUSTERS)) {
         tumen_status st = cluster_assign(s, p, doc_row, id, err);
         if (st != TUMEN_OK) {
@@ -703,71 +847,72 @@ static tumen_status insert_event(tumen_store *s, struct pev *p, int64_t doc_row,
     sqlite3_reset(q);
     sqlite3_bind_int64(q, 1, id);
     sqlite3_bind_int64(q, 2, doc_row);
-    sqlite3_bind_int64(q, 3, sent_row);
+    sqlite3_bind_int64(q, 3, p->sent_row);
     sqlite3_bind_int(q, 4, (int)e->sentence);
     sqlite3_bind_int(q, 5, seq);
-    sqlite3_bind_text(q, 6, stat ? "statistic" : "event", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 7, e->source[0] ? e->source : "---", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 8, e->target[0] ? e->target : "---", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 9, sc, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 10, tc, -1, SQLITE_TRANSIENT);
-    bind_span(s, q, 11, &e->source_span);
-    bind_span(s, q, 14, &e->target_span);
+    if (span_ok(&e->sent, s->doc.len)) {
+        sqlite3_bind_int64(q, 6, (sqlite3_int64)e->sent.offset);
+        sqlite3_bind_int64(q, 7, (sqlite3_int64)(e->sent.offset + e->sent.length));
+    } else {
+        sqlite3_bind_int(q, 6, 0);
+        sqlite3_bind_int(q, 7, 0);
+    }
+    sqlite3_bind_text(q, 8, stat ? "statistic" : "event", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 9, e->source[0] ? e->source : "---", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 10, e->target[0] ? e->target : "---", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 11, sc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 12, tc, -1, SQLITE_STATIC);
+    bind_span(s, q, 13, &e->source_span);
+    bind_span(s, q, 15, &e->target_span);
     sqlite3_bind_text(q, 17, stat ? "--" : e->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 18, stat ? "--" : e->root, -1, SQLITE_STATIC);
     if (stat) {
-        sqlite3_bind_null(q, 19);
+        sqlite3_bind_null(q, 18);
     } else {
-        sqlite3_bind_double(q, 19, e->goldstein);
+        sqlite3_bind_double(q, 18, e->goldstein);
     }
-    sqlite3_bind_int(q, 20, stat ? 0 : e->quad);
-    sqlite3_bind_int(q, 21, e->symmetric != 0);
-    bind_span(s, q, 22, &e->verb);
-    sqlite3_bind_text(q, 25, tumen_modality_name(e->modality), -1, SQLITE_STATIC);
-    bind_str_or_null(q, 26, e->attributed_to);
-    bind_span(s, q, 27, &e->cue);
+    sqlite3_bind_int(q, 19, stat ? 0 : e->quad);
+    sqlite3_bind_int(q, 20, e->symmetric != 0);
+    bind_span(s, q, 21, &e->verb);
+    sqlite3_bind_text(q, 23, tumen_modality_name(e->modality), -1, SQLITE_STATIC);
+    bind_str_or_null(q, 24, e->attributed_to);
+    bind_span(s, q, 25, &e->cue);
     if (e->probability >= 0 && !isnan(e->probability)) {
-        sqlite3_bind_double(q, 30, e->probability);
+        sqlite3_bind_double(q, 27, e->probability);
     } else {
-        sqlite3_bind_null(q, 30);
+        sqlite3_bind_null(q, 27);
     }
-    if (span_ok(&e->probability_words, s->doc.len)) {
-        sqlite3_bind_text(q, 31, s->doc.text + e->probability_words.offset,
-                          (int)e->probability_words.length, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(q, 31);
-    }
+    bind_span(s, q, 28, &e->probability_words);
     const tumen_quantity *qt = &e->quantity;
     if (qt->present) {
-        sqlite3_bind_double(q, 32, qt->value);
+        sqlite3_bind_double(q, 30, qt->value);
         if (qt->has_low) {
-            sqlite3_bind_double(q, 33, qt->low);
+            sqlite3_bind_double(q, 31, qt->low);
         } else {
-            sqlite3_bind_null(q, 33);
+            sqlite3_bind_null(q, 31);
         }
-        sqlite3_bind_int(q, 34, qt->approx != 0);
-        bind_str_or_null(q, 35, qt->bound == TUMEN_BOUND_MAX   ? "max"
+        sqlite3_bind_int(q, 32, qt->approx != 0);
+        bind_str_or_null(q, 33, qt->bound == TUMEN_BOUND_MAX   ? "max"
                                 : qt->bound == TUMEN_BOUND_MIN ? "min"
                                                                : NULL);
-        bind_str_or_null(q, 36, qt->unit);
-        bind_span(s, q, 37, &qt->span);
+        bind_str_or_null(q, 34, qt->unit);
+        bind_span(s, q, 35, &qt->span);
     } else {
-        for (int i = 32; i <= 39; i++) {
+        for (int i = 30; i <= 36; i++) {
             sqlite3_bind_null(q, i);
         }
     }
-    bind_str_or_null(q, 40, e->when);
-    bind_span(s, q, 41, &e->when_span);
-    bind_str_or_null(q, 44, p->date);
-    sqlite3_bind_int(q, 45, p->date_key);
-    bind_str_or_null(q, 46, pattern);
-    sqlite3_bind_text(q, 47, e->channel, -1, SQLITE_STATIC);
+    bind_str_or_null(q, 37, e->when);
+    bind_span(s, q, 38, &e->when_span);
+    bind_str_or_null(q, 40, p->date);
+    sqlite3_bind_int(q, 41, p->date_key);
+    bind_str_or_null(q, 42, pattern);
+    sqlite3_bind_text(q, 43, e->channel, -1, SQLITE_STATIC);
     if (p->cluster) {
-        sqlite3_bind_int64(q, 48, p->cluster);
-        sqlite3_bind_text(q, 49, p->cluster_rule, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 44, p->cluster);
+        sqlite3_bind_text(q, 45, p->cluster_rule, -1, SQLITE_STATIC);
     } else {
-        sqlite3_bind_null(q, 48);
-        sqlite3_bind_null(q, 49);
+        sqlite3_bind_null(q, 44);
+        sqlite3_bind_null(q, 45);
     }
     if (sqlite3_step(q) != SQLITE_DONE) {
         return store_db_error(s, err, "insert event");
@@ -781,14 +926,25 @@ static tumen_status insert_event(tumen_store *s, struct pev *p, int64_t doc_row,
 
 static tumen_status write_doc(tumen_store *s, tumen_error *err) {
     const tumen_doc *d = &s->doc;
-    /* distinct sentences, in order of first appearance */
+    /* a sentence is identified by its first event (the sentences view): sent_row is the id
+     * of that event */
+    int64_t first_id = s->next_event_id;
     size_t nsent = 0;
     for (size_t i = 0; i < s->npevs; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++) {
-            seen = s->pevs[j].ev.sentence == s->pevs[i].ev.sentence;
+        struct pev *p = &s->pevs[i];
+        p->sent_row = 0;
+        if (i > 0 && s->pevs[i - 1].ev.sentence == p->ev.sentence) {
+            p->sent_row = s->pevs[i - 1].sent_row;
         }
-        nsent += !seen;
+        for (size_t j = 0; j < i && p->sent_row == 0; j++) {
+            if (s->pevs[j].ev.sentence == p->ev.sentence) {
+                p->sent_row = s->pevs[j].sent_row;
+            }
+        }
+        if (p->sent_row == 0) {
+            p->sent_row = first_id + (int64_t)i;
+            nsent++;
+        }
     }
     sqlite3_stmt *q = s->ins_doc;
     sqlite3_reset(q);
@@ -805,45 +961,9 @@ static tumen_status write_doc(tumen_store *s, tumen_error *err) {
         return store_db_error(s, err, "insert document");
     }
     int64_t doc_row = sqlite3_last_insert_rowid(s->db);
-    uint32_t last_no = 0;
-    int64_t last_row = 0;
     for (size_t i = 0; i < s->npevs; i++) {
-        struct pev *p = &s->pevs[i];
-        uint32_t no = p->ev.sentence;
-        int64_t row = 0;
-        if (i > 0 && no == last_no) {
-            row = last_row;
-        } else {
-            for (size_t j = 0; j < i && row == 0; j++) {
-                if (s->pevs[j].ev.sentence == no) {
-                    row = s->pevs[j].sent_row;
-                }
-            }
-        }
-        if (row == 0) {
-            const tumen_span *sp = &p->ev.sent;
-            sqlite3_stmt *qs = s->ins_sent;
-            sqlite3_reset(qs);
-            sqlite3_bind_int64(qs, 1, doc_row);
-            sqlite3_bind_int(qs, 2, (int)no);
-            if (span_ok(sp, d->len)) {
-                sqlite3_bind_int64(qs, 3, (sqlite3_int64)sp->offset);
-                sqlite3_bind_int64(qs, 4, (sqlite3_int64)(sp->offset + sp->length));
-                sqlite3_bind_text(qs, 5, d->text + sp->offset, (int)sp->length, SQLITE_STATIC);
-            } else {
-                sqlite3_bind_int(qs, 3, 0);
-                sqlite3_bind_int(qs, 4, 0);
-                sqlite3_bind_text(qs, 5, "", 0, SQLITE_STATIC);
-            }
-            if (sqlite3_step(qs) != SQLITE_DONE) {
-                return store_db_error(s, err, "insert sentence");
-            }
-            row = sqlite3_last_insert_rowid(s->db);
-        }
-        last_no = no;
-        last_row = row;
-        p->sent_row = row;
-        tumen_status st = insert_event(s, p, doc_row, row, (int)i + 1, err);
+        tumen_status st = insert_event(s, &s->pevs[i], doc_row, s->next_event_id++, (int)i + 1,
+                                       err);
         if (st != TUMEN_OK) {
             return st;
         }

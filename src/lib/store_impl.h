@@ -10,7 +10,8 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION_STR "2"
 
 /* One event of the current document, copied at tumen_store_add_event. Pointers in ev point
  * into the document (borrowed until doc_end) or into the store's per-document arena. */
@@ -23,19 +24,33 @@ struct pev {
     const char *cluster_rule;
 };
 
-/* A cluster as cached during a batch (cluster.c). */
+/* A cluster as cached across batches (cluster.c). The dyad, family, channel and mode are
+ * those of its key (struct cl_key). Dates are kept as date keys (yyyymmdd, store_key_date). */
 struct cl {
-    int64_t id;
-    uint32_t key;  /* intern id of the key */
-    int32_t next;  /* next cluster with the same key, -1 */
-    char time[11]; /* the cluster's when: common prefix of its mentions' when, "" if none */
-    char first_date[11], last_date[11];
+    int64_t id, first_event, mentions, sources, last_doc;
+    uint32_t key;     /* intern id of the key (index into cl_keyinfo) */
+    int32_t next_k;   /* next cluster of the same key, -1 */
+    int32_t next_b;   /* next cluster in the same (key, year) bucket, -1 */
     int32_t first_key, last_key;
-    int64_t mentions, sources, last_doc, first_event;
-    int is_new, dirty;
-    /* descriptive, set at creation */
-    char src[8], tgt[8], family[32], channel[40], code[8], mode[2];
-    int quad, symmetric;
+    char time[11];    /* the cluster's when: common prefix of its mentions' when, "" if none */
+    char code[7];     /* the first mention's code ("--" for statistics) */
+    int8_t quad;
+    uint8_t is_new, dirty;
+};
+
+/* What a cluster key stands for, once per distinct key. */
+struct cl_key {
+    int32_t head;   /* first cluster of the key, -1 */
+    int loaded;     /* its stored clusters are in the cache */
+    char src[4], tgt[4], family[32], channel[40], mode[2];
+    int symmetric;
+};
+
+/* (key, year) bucket of the cluster cache: open addressing, tag = first 4 bytes of the
+ * time, 0 for no time and 1 for times shorter than 4 bytes. */
+struct cl_bucket {
+    uint32_t key, tag;
+    int32_t head; /* first cluster; -2: no cluster; -1: free slot */
 };
 
 /* A dyad_month aggregate cell. */
@@ -63,7 +78,10 @@ struct tumen_store {
     size_t txn_docs, txn_events;
 
     /* prepared statements (NULL in read-only mode for the write ones) */
-    sqlite3_stmt *sel_doc, *ins_doc, *ins_sent, *ins_ev, *sel_cl, *up_cl, *up_agg;
+    sqlite3_stmt *sel_doc, *ins_doc, *ins_ev, *sel_cl, *ins_cl, *up_cl, *up_agg;
+    /* bulk load: the store was empty when opened, so the secondary indexes are built at the
+     * first tumen_store_flush (or at the next open after a crash), not row by row */
+    int bulk;
 
     /* current document */
     int doc_open, doc_new;
@@ -83,12 +101,17 @@ struct tumen_store {
     struct agg_cell *agg;
     size_t agg_n, agg_cap; /* cap: power of two */
 
-    /* cluster cache for the batch */
+    /* cluster cache, kept across batches while no other connection writes */
     struct intern cl_keys;
-    int32_t *cl_head; /* per key id: first cluster index, -1; -2 = not loaded yet */
-    size_t cl_head_cap;
+    struct cl_key *cl_keyinfo; /* per key id */
+    size_t cl_keyinfo_cap;
+    struct cl_bucket *cl_buckets;
+    size_t cl_nbuckets, cl_bucket_cap; /* cap: power of two */
     struct cl *cls;
     size_t ncls, cap_cls;
+    int32_t *cl_dirty; /* clusters changed in the open batch */
+    size_t ndirty, cap_dirty;
+    int cl_complete; /* the cache holds every stored cluster (bulk load from empty) */
     int64_t next_cluster_id;
     int64_t next_event_id;
     int64_t data_version; /* PRAGMA data_version when the cluster cache was last valid */
@@ -99,6 +122,8 @@ tumen_status store_db_error(tumen_store *s, tumen_error *err, const char *what);
 
 /* "YYYY[-MM[-DD]]" from a date in any date_parse form; out is "" when invalid. */
 void store_norm_date(const char *in, char out[11], int32_t *key);
+/* The date of a date key made by store_norm_date ("" for 0). */
+void store_key_date(int32_t key, char out[11]);
 
 /* The country part of a CAMEO actor code: its first 3 letters ("PRKMIL" -> "PRK"), the
  * organisation of a Phoenix "IGO" code ("IGOUNO" -> "UNO"), "---" when unknown. */
@@ -106,6 +131,7 @@ void store_country(const char *code, char out[4]);
 
 /* Clusters (cluster.c). */
 void cluster_cache_init(tumen_store *s);
+/* Drops the cache; the stored clusters are read again as keys are met. */
 void cluster_cache_clear(tumen_store *s);
 void cluster_cache_fini(tumen_store *s);
 /* Assigns p to a cluster (creating one), given the stored document row id. */

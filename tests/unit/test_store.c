@@ -294,6 +294,56 @@ TEST(store_ingest_dedup) {
     ASSERT_EQ_STR(str, "sent");
     ASSERT_EQ_INT(query_int(path, "SELECT sum(events) FROM dyad_month"), 3);
     ASSERT_EQ_INT(query_int(path, "SELECT month FROM dyad_month WHERE quad=2"), 202501);
+    /* span texts come from documents.text through the views */
+    query_str(path, "SELECT text FROM sentences WHERE n=2", str, sizeof str);
+    ASSERT_EQ_STR(str, "Russian tourists visited North Korea.");
+    query_str(path, "SELECT s.text FROM events e JOIN sentences s ON s.id=e.sentence WHERE e.seq=3",
+              str, sizeof str);
+    ASSERT_EQ_STR(str, "Moscow sent troops.");
+    query_str(path, "SELECT source_text||'/'||verb_text||'/'||root FROM events WHERE seq=1", str,
+              sizeof str);
+    ASSERT_EQ_STR(str, "Moscow/proposed/03");
+    /* the bulk load into the empty store built its indexes at flush */
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
+                                  "name IN ('events_dyad','events_cluster','clusters_key')"),
+                  3);
+}
+
+TEST(store_bulk_killed) {
+    /* a bulk load that never flushed (killed) leaves no indexes; the next open builds them */
+    char path[512];
+    db_path(path, sizeof path, "bulk.db");
+    tumen_store *s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    tumen_store_set_batch(s, 1, 0);
+    tumen_event ev[8];
+    size_t n = doc_a_events(ev);
+    ASSERT_EQ_INT(add_doc(s, "a", "2025-01-02", doc_a, ev, n), 1); /* committed, no flush */
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
+                                  "name LIKE 'events_%'"),
+                  0);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM events"), 3);
+    tumen_store_free(s);
+    s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
+                                  "name IN ('events_dyad','events_cluster','clusters_key')"),
+                  3);
+    ASSERT_EQ_INT(add_doc(s, "a", "2025-01-02", doc_a, ev, n), 0);
+    tumen_store_free(s);
+}
+
+TEST(store_old_schema) {
+    char path[512];
+    db_path(path, sizeof path, "v1.db");
+    sqlite3 *db = NULL;
+    ASSERT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    ASSERT_EQ_INT(sqlite3_exec(db, "PRAGMA user_version=1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    tumen_store *s = NULL;
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_new(path, 0, &s, &err), TUMEN_DB);
+    ASSERT_NULL(s);
 }
 
 TEST(store_sha256) {
@@ -358,6 +408,8 @@ int main(void) {
     RUN(channels_shipped_table);
     RUN(channels_grammar_errors);
     RUN(store_ingest_dedup);
+    RUN(store_bulk_killed);
+    RUN(store_old_schema);
     RUN(store_sha256);
     RUN(store_clusters);
     int rc = harness_summary();
