@@ -259,8 +259,12 @@ static const char *norm(const tumen_coder *c, uint32_t k) {
 
 static bool norm_is(const tumen_coder *c, uint32_t k, const char *w) {
     const struct tok *tk = &c->text.toks[k];
+    const char *t = tok_norm(&c->text, tk);
+    if (t[0] != w[0]) {
+        return false; /* most calls differ in the first byte */
+    }
     size_t n = strlen(w);
-    return tk->nlen == n && memcmp(tok_norm(&c->text, tk), w, n) == 0;
+    return tk->nlen == n && memcmp(t, w, n) == 0;
 }
 
 /* Hard clause boundary at token k (exclusive region separator). */
@@ -1782,6 +1786,10 @@ static void add_anaphor_mentions(tumen_coder *c, const struct sent *s) {
                                         "emirate", "state", NULL};
     uint32_t end = s->first + s->n;
     for (uint32_t k = s->first + 1; k < end && c->nments < MAX_MENTIONS; k++) {
+        const struct tok *tk = &c->text.toks[k];
+        if (tk->nlen < 5 || tk->nlen > 8 || !(tk->flags & TF_WORD)) {
+            continue; /* country nation kingdom republic regime emirate state */
+        }
         const char *hit = NULL;
         for (size_t i = 0; nouns[i] != NULL && hit == NULL; i++) {
             if (norm_is(c, k, nouns[i])) {

@@ -290,8 +290,17 @@ size_t match_actors(const struct tumen_dict *d, const struct text *t, const stru
             bool verbish = nx->lemma != TUMEN_NOID ||
                            (nx->id != TUMEN_NOID && nx->id < d->verb_ix.nwords &&
                             d->verb_ix.start[nx->id + 1] > d->verb_ix.start[nx->id]);
+            /* adverbs after a subject: "Russia also", "Moscow now", "Seoul quickly" */
+            static const char *const adverbs[] = {"also", "again", "now", "still", "already",
+                                                  "then", "often", "too", "even", "just",
+                                                  "soon", "later", "thus", "therefore",
+                                                  "however", "yet", "ever", "once", NULL};
+            bool adverb = nx->nlen > 3 && memcmp(tok_norm(t, nx) + nx->nlen - 2, "ly", 2) == 0;
+            for (size_t q = 0; adverbs[q] != NULL && !adverb; q++) {
+                adverb = is_word(t, nx, adverbs[q]);
+            }
             m->adjective = (nx->flags & TF_WORD) && nx->cls == WC_NONE &&
-                           !(nx->flags & TF_CAP) && !verbish;
+                           !(nx->flags & TF_CAP) && !verbish && !adverb;
         }
         /* "Russian-backed", "Moscow-based", "US-led": the phrase names another party */
         {
