@@ -83,6 +83,7 @@ struct tumen_coder {
         char unit[16];    /* "tourists", "workers", "troops" when the mention names them */
         bool plural;
         uint32_t sno;
+        uint32_t group;   /* compound group within its sentence */
     } antes[16];              /* recent mentions, for pronouns (most recent last) */
     size_t nantes;
     char pron_unit[16];       /* unit of the antecedent of the current pronoun subject */
@@ -1062,6 +1063,68 @@ static void remember_antecedents(tumen_coder *c, uint32_t sno) {
         a->plural = (last->flags & TF_WORD) && !(last->flags & TF_POSS) && last->nlen > 2 &&
                     w[last->nlen - 1] == 's';
         a->sno = sno;
+        a->group = m->group;
+    }
+}
+
+/* "Their diplomats have discussed": a possessive pronoun with an agent names the agents of
+ * the actors spoken of last (a compound: each member; "its": the last state). */
+static void add_possessive_agents(tumen_coder *c, const struct sent *s, uint32_t sno) {
+    uint32_t end = s->first + s->n;
+    for (uint32_t k = s->first; k + 1 < end && c->nments + 4 <= MAX_MENTIONS; k++) {
+        bool their = norm_is(c, k, "their"), its = norm_is(c, k, "its");
+        if ((!their && !its) || mention_at(c, k + 1) >= 0) {
+            continue;
+        }
+        const char *ag = NULL;
+        uint32_t an = match_agent_at(c->d, &c->text, k + 1, end, &ag);
+        if (an == 0 || ag == NULL) {
+            continue;
+        }
+        /* antecedents: the last compound of earlier sentences, or the last state */
+        const struct ante *members[4];
+        size_t nmem = 0;
+        for (size_t i = c->nantes; i-- > 0 && nmem == 0;) {
+            const struct ante *a = &c->antes[i];
+            if (a->sno + 2 < sno || strlen(a->code) != 3) {
+                continue;
+            }
+            if (its) {
+                members[nmem++] = a;
+                break;
+            }
+            for (size_t j = c->nantes; j-- > 0 && nmem < 4;) {
+                const struct ante *b = &c->antes[j];
+                if (b->sno == a->sno && b->group == a->group && strlen(b->code) == 3) {
+                    members[nmem++] = b;
+                }
+            }
+            if (nmem < 2) {
+                nmem = 0;
+            }
+        }
+        if (nmem == 0) {
+            continue;
+        }
+        size_t at = 0;
+        while (at < c->nments && c->ments[at].first < k) {
+            at++;
+        }
+        memmove(&c->ments[at + nmem], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
+        for (size_t i = 0; i < nmem; i++) {
+            struct mention *m = &c->ments[at + i];
+            memset(m, 0, sizeof *m);
+            m->first = k;
+            m->n = an + 1;
+            m->actor = TUMEN_NOID;
+            m->group = UINT32_MAX / 8 + k;
+            m->prep_tok = TUMEN_NOID;
+            char cc[DICT_CODE_MAX];
+            snprintf(cc, sizeof cc, "%.3s%s", members[i]->code, ag);
+            str_copy(m->code, sizeof m->code, cc);
+        }
+        c->nments += nmem;
+        k += an;
     }
 }
 
@@ -2038,6 +2101,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     add_context_mentions(c, s);
     add_dyad_mentions(c, s);
     add_anaphor_mentions(c, s);
+    add_possessive_agents(c, s, sno);
     if (c->nments != before && index_mentions(c, s) != TUMEN_OK) {
         return TUMEN_NOMEM;
     }

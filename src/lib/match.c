@@ -202,6 +202,16 @@ static uint32_t agent_at(const struct tumen_dict *d, const struct text *t, size_
     return best;
 }
 
+uint32_t match_agent_at(const struct tumen_dict *d, const struct text *t, size_t k, size_t end,
+                        const char **code) {
+    const struct agent *ag = NULL;
+    uint32_t n = agent_at(d, t, k, end, &ag);
+    if (n > 0 && code != NULL) {
+        *code = ag->code;
+    }
+    return n;
+}
+
 static void compose(char *code, const struct agent *ag) {
     size_t n = strlen(code);
     size_t an = strlen(ag->code);

@@ -34,6 +34,11 @@ bool match_discarded(const struct tumen_dict *d, const struct text *t, const str
 size_t match_actors(const struct tumen_dict *d, const struct text *t, const struct sent *s,
                     int32_t date, struct mention *out, size_t max);
 
+/* Longest agent phrase at token k (within [k, end)): its length, and its code in *code
+ * (borrowed from the dictionary). 0 when none. */
+uint32_t match_agent_at(const struct tumen_dict *d, const struct text *t, size_t k, size_t end,
+                        const char **code);
+
 /* Does token k match dictionary word w (surface, lemma or stem)? */
 bool tok_is(const struct tok *k, uint32_t w, uint8_t flags, const struct tumen_dict *d,
             const struct text *t);
