@@ -859,6 +859,31 @@ static bool private_people(const char *code) {
     return strcmp(ag, "CVL") == 0 || strcmp(ag, "REF") == 0 || strcmp(ag, "LAB") == 0;
 }
 
+/* Military aid (troops, arms) that an ally of a belligerent sends into the war's theatre
+ * is aid to that belligerent (data/*.alignments; CONVENTIONS: the target is the side
+ * supported). Returns the alignment, or NULL. */
+static const struct alignment *aid_alignment(const tumen_coder *c, const char *code,
+                                             const char *src, const char *tgt) {
+    if (!(strncmp(code, "07", 2) == 0 || strcmp(code, "0332") == 0)) {
+        return NULL;
+    }
+    for (size_t i = 0; i < c->d->naligns; i++) {
+        const struct alignment *a = &c->d->aligns[i];
+        if (strncmp(tgt, a->b, 3) != 0) {
+            continue;
+        }
+        if (c->date != 0 && ((a->from && c->date < a->from) || (a->to && c->date > a->to))) {
+            continue;
+        }
+        for (uint32_t j = 0; j < a->nallies; j++) {
+            if (strncmp(src, a->allies[j], 3) == 0) {
+                return a;
+            }
+        }
+    }
+    return NULL;
+}
+
 static void make_statistic(tumen_event *e) {
     e->kind = TUMEN_KIND_STATISTIC;
     snprintf(e->code, sizeof e->code, "--");
@@ -911,8 +936,11 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     const char *code = cd->v->code;
     for (size_t i = c->sent_evs; i < c->nevs; i++) {
         tumen_event *o = &c->evs[i].ev;
+        const struct alignment *oa = aid_alignment(c, code, src->code, tgt->code);
+        const char *final_tgt = oa ? oa->a : tgt->code;
         if (o->sentence == sno && strcmp(o->source, src->code) == 0 &&
-            strcmp(o->target, tgt->code) == 0 && strncmp(o->code, code, 2) == 0) {
+            strncmp(o->target, final_tgt, strlen(final_tgt)) == 0 &&
+            strlen(o->target) == strlen(final_tgt) && strncmp(o->code, code, 2) == 0) {
             if (cd->spec > c->evs[i].spec && c->evs[i].head == cd->head) {
                 str_copy(o->code, sizeof o->code, code);
             }
@@ -935,6 +963,10 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     e->sent.length = s->len;
     str_copy(e->source, sizeof e->source, src->code);
     str_copy(e->target, sizeof e->target, tgt->code);
+    const struct alignment *al = aid_alignment(c, code, src->code, tgt->code);
+    if (al != NULL) {
+        str_copy(e->target, sizeof e->target, al->a); /* troops sent to Ukraine for Russia */
+    }
     e->source_span = span_of(c, src->first, src->n);
     e->target_span = span_of(c, tgt->first, tgt->n);
     e->kind = TUMEN_KIND_EVENT;
@@ -1555,6 +1587,16 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             break;
         }
     }
+    if (cd->tgt < 0 && cd->src >= 0) {
+        /* "to make a difference in the Ukraine war, North Korea needs to send troops": an
+         * ally's aid with the war's theatre named in the sentence */
+        for (size_t i = 0; i < c->nments && cd->tgt < 0; i++) {
+            if ((int32_t)i != cd->src &&
+                aid_alignment(c, v->code, c->ments[cd->src].code, c->ments[i].code) != NULL) {
+                cd->tgt = (int32_t)i;
+            }
+        }
+    }
     if (cd->tgt < 0 && governing_code(v->code)) {
         /* "working on arrangements to employ North Korean labor": the target of an intent,
          * appeal, demand or threat is the object of the act in its complement */
@@ -1717,7 +1759,7 @@ static tumen_status deny_previous_claims(tumen_coder *c, const tumen_doc *doc, u
         if (dm->after_prep) {
             continue;
         }
-        for (size_t i = first; i < c->sent_evs; i++) {
+        for (size_t i = c->sent_evs; i-- > first;) { /* the most recent claim first */
             if (!grow((void **)&c->evs, &c->cap_evs, c->nevs + 1, sizeof *c->evs)) {
                 return TUMEN_NOMEM;
             }

@@ -47,6 +47,7 @@ void tumen_dict_free(tumen_dict *d) {
     free(d->discards);
     free(d->issues);
     free(d->forms);
+    free(d->aligns);
     free(d->lemma_of);
     free(d->lemma_of2);
     free(d->wclass);
@@ -197,6 +198,10 @@ tumen_status dict_add_discard(struct tumen_dict *d, const struct discard *x) {
 tumen_status dict_add_issue(struct tumen_dict *d, const struct issue *x) {
     ADD_ENTRY(issues, nissues, cap_issues, x);
 }
+tumen_status dict_add_alignment(struct tumen_dict *d, const struct alignment *a) {
+    ADD_ENTRY(aligns, naligns, cap_aligns, a);
+}
+
 tumen_status dict_add_form(struct tumen_dict *d, uint32_t surface, uint32_t lemma) {
     struct form fm = {surface, lemma};
     ADD_ENTRY(forms, nforms, cap_forms, &fm);
@@ -241,6 +246,7 @@ void dict_mark(const struct tumen_dict *d, struct dict_mark *m) {
     m->ndiscards = d->ndiscards;
     m->nissues = d->nissues;
     m->nforms = d->nforms;
+    m->naligns = d->naligns;
 }
 
 void dict_rollback(struct tumen_dict *d, const struct dict_mark *m) {
@@ -251,6 +257,7 @@ void dict_rollback(struct tumen_dict *d, const struct dict_mark *m) {
     d->ndiscards = m->ndiscards;
     d->nissues = m->nissues;
     d->nforms = m->nforms;
+    d->naligns = m->naligns;
 }
 
 const char *actor_code_at(const struct actor *a, int32_t date) {
@@ -354,7 +361,8 @@ static bool has_tag(const char *s, size_t n, const char *tag) {
 }
 
 tumen_dict_format dict_detect(const char *path, const char *head, size_t n) {
-    if (ends_with(path, ".sets") || ends_with(path, ".discards") || ends_with(path, ".issues")) {
+    if (ends_with(path, ".sets") || ends_with(path, ".discards") || ends_with(path, ".issues") ||
+        ends_with(path, ".alignments")) {
         return TUMEN_DICT_TUMEN; /* extensions only tumen uses */
     }
     if (ends_with(path, ".actors") || ends_with(path, ".agents") || ends_with(path, ".verbs")) {

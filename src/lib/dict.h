@@ -108,6 +108,17 @@ struct issue {
     struct src src;
 };
 
+/* A war and the states aligned with its first party: "RUS UKR 2022-02-24.. : PRK BLR IRN".
+ * Military aid an ally sends into the war's theatre (the second party) is aid to the first
+ * party (the gold conventions code the side supported as the target). */
+struct alignment {
+    char a[4], b[4];
+    int32_t from, to;   /* yyyymmdd inclusive; 0 = open */
+    char allies[16][4];
+    uint32_t nallies;
+    struct src src;
+};
+
 /* Surface form -> lemma (verb forms generated via WordNet, or listed irregulars). */
 struct form {
     uint32_t surface, lemma;
@@ -142,6 +153,8 @@ struct tumen_dict {
     size_t nissues, cap_issues;
     struct form *forms;
     size_t nforms, cap_forms;
+    struct alignment *aligns;
+    size_t naligns, cap_aligns;
 
     const char *label;   /* display name of the file being loaded (set by tumen_dict_load) */
     bool finished;
@@ -177,9 +190,10 @@ uint32_t dict_find_set(const struct tumen_dict *d, uint32_t name);
 tumen_status dict_add_discard(struct tumen_dict *d, const struct discard *x);
 tumen_status dict_add_issue(struct tumen_dict *d, const struct issue *x);
 tumen_status dict_add_form(struct tumen_dict *d, uint32_t surface, uint32_t lemma);
+tumen_status dict_add_alignment(struct tumen_dict *d, const struct alignment *a);
 /* Snapshot of entry counts, so a loader can drop everything one file added on error. */
 struct dict_mark {
-    size_t nactors, nagents, nverbs, nsets, ndiscards, nissues, nforms;
+    size_t nactors, nagents, nverbs, nsets, ndiscards, nissues, nforms, naligns;
 };
 void dict_mark(const struct tumen_dict *d, struct dict_mark *m);
 void dict_rollback(struct tumen_dict *d, const struct dict_mark *m);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_ACTORS, K_AGENTS, K_VERBS, K_SETS, K_DISCARDS, K_ISSUES };
+enum kind { K_ACTORS, K_AGENTS, K_VERBS, K_SETS, K_DISCARDS, K_ISSUES, K_ALIGN };
 
 struct ctx {
     struct tumen_dict *d;
@@ -547,6 +547,44 @@ static tumen_status parse_entry(struct ctx *c, const char *p, const char *end) {
                    ? TUMEN_OK
                    : fail(c, TUMEN_NOMEM, words[0], "out of memory%s", NULL);
     }
+    case K_ALIGN: {
+        struct alignment al;
+        memset(&al, 0, sizeof al);
+        if (nw < 2 || nw > 3 || lens[0] != 3 || lens[1] != 3 ||
+            !valid_actor_code(words[0], 3) || !valid_actor_code(words[1], 3)) {
+            return fail(c, TUMEN_SYNTAX, words[0],
+                        "an alignment is 'AAA BBB [DATES] : ALLY ALLY ...'%s", NULL);
+        }
+        memcpy(al.a, words[0], 3);
+        memcpy(al.b, words[1], 3);
+        if (nw == 3 && !parse_dates(words[2], lens[2], &al.from, &al.to)) {
+            return fail(c, TUMEN_DATE, words[2],
+                        "invalid date range (FROM..TO with YYYY[-MM[-DD]])%s", NULL);
+        }
+        const char *q = body;
+        while (q < end) {
+            q = skip_blank(q, end);
+            if (q >= end) {
+                break;
+            }
+            const char *w0 = q;
+            while (q < end && !blank(*q)) {
+                q++;
+            }
+            if (q - w0 != 3 || !valid_actor_code(w0, 3)) {
+                return fail(c, TUMEN_SYNTAX, w0, "an ally is a 3-letter country code%s", NULL);
+            }
+            if (al.nallies >= 16) {
+                return fail(c, TUMEN_LIMIT, w0, "more than 16 allies%s", NULL);
+            }
+            memcpy(al.allies[al.nallies++], w0, 3);
+        }
+        al.src.file = c->file;
+        al.src.line = (uint32_t)c->line;
+        return dict_add_alignment(c->d, &al) == TUMEN_OK
+                   ? TUMEN_OK
+                   : fail(c, TUMEN_NOMEM, words[0], "out of memory%s", NULL);
+    }
     case K_VERBS: {
         struct vparse vp;
         memset(&vp, 0, sizeof vp);
@@ -591,11 +629,14 @@ tumen_status dict_load_tumen(struct tumen_dict *d, const char *path, tumen_error
         c.kind = K_SETS;
     } else if (ends_with(path, ".discards")) {
         c.kind = K_DISCARDS;
+    } else if (ends_with(path, ".alignments")) {
+        c.kind = K_ALIGN;
     } else if (ends_with(path, ".issues")) {
         c.kind = K_ISSUES;
     } else {
         return err_set(err, TUMEN_INVALID, path, 0, 0,
-                       "unknown file kind (.actors .agents .verbs .sets .discards .issues)");
+                       "unknown file kind (.actors .agents .verbs .sets .discards .issues "
+                       ".alignments)");
     }
     char *text = NULL;
     size_t len = 0;
