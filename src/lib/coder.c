@@ -860,7 +860,7 @@ static bool private_people(const char *code) {
 }
 
 /* Military aid (troops, arms) that an ally of a belligerent sends into the war's theatre
- * is aid to that belligerent (data/*.alignments; CONVENTIONS: the target is the side
+ * is aid to that belligerent (data/wars.alignments; CONVENTIONS: the target is the side
  * supported). Returns the alignment, or NULL. */
 static const struct alignment *aid_alignment(const tumen_coder *c, const char *code,
                                              const char *src, const char *tgt) {
