@@ -561,17 +561,17 @@ static tumen_status parse_entry(struct ctx *c, const char *p, const char *end) {
             return fail(c, TUMEN_DATE, words[2],
                         "invalid date range (FROM..TO with YYYY[-MM[-DD]])%s", NULL);
         }
-        const char *q = body;
-        while (q < end) {
-            q = skip_blank(q, end);
-            if (q >= end) {
+        const char *ap = body;
+        while (ap < end) {
+            ap = skip_blank(ap, end);
+            if (ap >= end) {
                 break;
             }
-            const char *w0 = q;
-            while (q < end && !blank(*q)) {
-                q++;
+            const char *w0 = ap;
+            while (ap < end && !blank(*ap)) {
+                ap++;
             }
-            if (q - w0 != 3 || !valid_actor_code(w0, 3)) {
+            if (ap - w0 != 3 || !valid_actor_code(w0, 3)) {
                 return fail(c, TUMEN_SYNTAX, w0, "an ally is a 3-letter country code%s", NULL);
             }
             if (al.nallies >= 16) {
