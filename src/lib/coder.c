@@ -1004,6 +1004,28 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     modality_classify(&mi, &mr);
     e->modality = mr.modality;
     e->cue = mr.cue;
+    if (mr.modality == TUMEN_ASSERTED || mr.modality == TUMEN_REPORTED) {
+        /* "Obama wants to attack", "Seoul hopes Pyongyang will return to talks": a wish is
+         * not an act */
+        static const char *const wish[] = {"want",   "wants", "wanted", "wish", "wishes",
+                                           "wished", "hope",  "hopes",  "hoped", NULL};
+        for (uint32_t k = cd->head; k-- > s->first && cd->head - k <= 6;) {
+            if (hard_boundary(c, k) || c->text.toks[k].cls == WC_SUB) {
+                break;
+            }
+            bool w = false;
+            for (size_t i = 0; wish[i] != NULL && !w; i++) {
+                w = norm_is(c, k, wish[i]);
+            }
+            if (w) {
+                e->modality = TUMEN_HYPOTHETICAL;
+                if (mr.modality == TUMEN_ASSERTED) {
+                    e->cue = span_of(c, k, 1);
+                }
+                break;
+            }
+        }
+    }
     str_copy(e->attributed_to, sizeof e->attributed_to, mr.attributed_to);
     if (mr.attrib_pronoun && c->prev_subject) {
         str_copy(e->attributed_to, sizeof e->attributed_to, c->prev_subject);
@@ -1426,12 +1448,25 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             cd->src = m;
         }
     }
-    if (cd->src < 0 && cd->first >= s->first + 3 && norm_is(c, cd->first - 1, "to")) {
-        /* "a conduit for Russia to import Western goods": the subject of the infinitive */
-        int32_t m = mention_at(c, cd->first - 2);
-        if (m >= 0 && c->ments[m].first + c->ments[m].n == cd->first - 1 &&
-            c->ments[m].prep_tok != TUMEN_NOID && norm_is(c, c->ments[m].prep_tok, "for")) {
-            cd->src = m;
+    if (cd->head >= s->first + 3 && norm_is(c, cd->head - 1, "to")) {
+        /* the subject of an infinitive: "a conduit for Russia to import", "an obligation
+         * on both states to provide", "Obama wants Putin to attack" */
+        int32_t m = mention_at(c, cd->head - 2);
+        if (m >= 0 && c->ments[m].first + c->ments[m].n == cd->head - 1) {
+            const struct mention *mm = &c->ments[m];
+            bool prep_subject = mm->prep_tok != TUMEN_NOID &&
+                                (norm_is(c, mm->prep_tok, "for") || norm_is(c, mm->prep_tok, "on") ||
+                                 norm_is(c, mm->prep_tok, "upon"));
+            /* "wants Putin to", "asked China to": a plain word right before the actor */
+            bool verb_object = false;
+            if (mm->first > s->first) {
+                const struct tok *pv = &c->text.toks[mm->first - 1];
+                verb_object = (pv->flags & TF_WORD) && !(pv->flags & TF_CAP) &&
+                              pv->cls == WC_NONE && mention_at(c, mm->first - 1) < 0;
+            }
+            if ((cd->src < 0 && prep_subject) || verb_object) {
+                cd->src = m;
+            }
         }
     }
     if (cd->src < 0) {
