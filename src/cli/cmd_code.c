@@ -1,7 +1,11 @@
 /* tumen code: documents in, CAMEO events out (JSONL or TSV on stdout, flushed per document). */
+#include "channel.h"
 #include "cli.h"
 #include "reader.h"
 #include "sink.h"
+#include "store_cli.h"
+
+#include <unistd.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,8 @@ static void help(void) {
         "  --stats              one closing line on stderr with documents, sentences, events,\n"
         "                       bytes, seconds and sentences/s\n"
         "  --max-doc-bytes N    largest document accepted (default 33554432)\n"
+        "  --channels FILE      analyst channel table (default data/channels.tsv when the\n"
+        "                       default dictionaries are used; none otherwise)\n"
         "  --tabari             TABARI-compatible matching semantics\n"
         "  --tabari-options F   a TABARI .options file for --tabari (default: TABARI's defaults)\n"
         "  -h, --help           this help\n"
@@ -44,11 +50,19 @@ struct out_ctx {
     struct buf buf;
     bool tsv;
     tumen_status st;
+    const struct channel_table *channels; /* may be NULL */
 };
 
 static int on_event(void *ctx, const tumen_event *ev) {
     struct out_ctx *o = ctx;
-    o->st = o->tsv ? sink_tsv(&o->buf, ev) : sink_json(&o->buf, ev);
+    const tumen_event *out = ev;
+    tumen_event copy;
+    if (o->channels != NULL) {
+        copy = *ev;
+        copy.channel = channel_classify(o->channels, ev, NULL);
+        out = &copy;
+    }
+    o->st = o->tsv ? sink_tsv(&o->buf, out) : sink_json(&o->buf, out);
     return o->st != TUMEN_OK;
 }
 
@@ -77,6 +91,7 @@ int cmd_code(int argc, char **argv) {
     enum reader_kind kind = READER_AUTO;
     const char *date = NULL;
     const char *tabari_opts = NULL;
+    const char *channels_path = NULL;
     bool tsv = false, stats = false, explain = false;
     size_t max_doc = 0;
     tumen_coder_options opt = {0, 0};
@@ -123,6 +138,8 @@ int cmd_code(int argc, char **argv) {
             opt.flags |= TUMEN_OPT_FACTS_ONLY;
         } else if (strcmp(a, "--statistics") == 0) {
             opt.flags |= TUMEN_OPT_STATISTICS;
+        } else if (strcmp(a, "--channels") == 0 && has_next) {
+            channels_path = argv[++i];
         } else if (strcmp(a, "--tabari-options") == 0 && has_next) {
             tabari_opts = argv[++i];
             opt.flags |= TUMEN_OPT_TABARI;
@@ -190,6 +207,24 @@ int cmd_code(int argc, char **argv) {
     buf_init(&out.buf, 0);
     out.tsv = tsv;
     out.st = TUMEN_OK;
+    out.channels = NULL;
+    struct channel_table *chan = NULL;
+    if (channels_path == NULL && ndicts == 0 && access(cli_channels_path(), R_OK) == 0) {
+        channels_path = cli_channels_path(); /* tumen's own data: its channel table */
+    }
+    if (channels_path != NULL) {
+        tumen_error cerr;
+        memset(&cerr, 0, sizeof cerr);
+        if (channel_table_load(channels_path, &chan, &cerr) != TUMEN_OK) {
+            cli_error(&cerr);
+            buf_fini(&out.buf);
+            tumen_coder_free(coder);
+            tumen_dict_free(d);
+            free(files);
+            return EXIT_DICT;
+        }
+        out.channels = chan;
+    }
     if (tsv) {
         sink_tsv_header(&out.buf);
         fwrite(out.buf.data, 1, out.buf.len, stdout);
@@ -285,6 +320,7 @@ int cmd_code(int argc, char **argv) {
                 (unsigned long long)nb, secs, secs > 0 ? (double)ns / secs : 0.0, t_dict);
     }
     buf_fini(&out.buf);
+    channel_table_free(chan);
     tumen_coder_free(coder);
     tumen_dict_free(d);
     free(files);
