@@ -94,6 +94,8 @@ struct tumen_coder {
     uint32_t stamp;
     uint32_t *set_stamp;      /* word set -> stamp when set_seen was computed */
     uint8_t *set_seen;        /* word set -> some alternative's first word is in the sentence */
+    struct cand pending[8];   /* heads of this sentence with a source but no target */
+    size_t npending;
     struct qty qtys[64];      /* quantities of the current sentence (when qty_done) */
     size_t nqty;
     bool qty_done;
@@ -973,6 +975,36 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     str_copy(e->code, sizeof e->code, code);
     memcpy(e->root, code, 2);
     e->root[2] = '\0';
+    /* "an obligation on both states to provide military assistance", "pledged to send
+     * troops": material aid or cooperation that is only promised is an intent (03x) */
+    static const char *const intent[] = {
+        "obligation", "obligations", "commitment", "commitments", "pledge",  "pledged",
+        "promise",    "promised",    "vowed",      "readiness",   "willingness", "intends",
+        "intend",     "undertook",   "undertaking", NULL};
+    for (uint32_t k = cd->head; k-- > s->first && cd->head - k <= 8;) {
+        if (hard_boundary(c, k)) {
+            break;
+        }
+        bool hit = false;
+        for (size_t i = 0; intent[i] != NULL && !hit; i++) {
+            hit = norm_is(c, k, intent[i]);
+        }
+        if (!hit) {
+            continue;
+        }
+        static const char *const map[][2] = {{"070", "033"},  {"071", "0331"}, {"072", "0332"},
+                                             {"073", "0333"}, {"074", "0334"}, {"061", "0311"},
+                                             {"062", "0312"}};
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+            if (strcmp(e->code, map[i][0]) == 0) {
+                str_copy(e->code, sizeof e->code, map[i][1]);
+                memcpy(e->root, "03", 3);
+                code = e->code;
+                break;
+            }
+        }
+        break;
+    }
     const struct cameo_code *cc = cameo_find(code);
     e->goldstein = cc ? cc->goldstein : 0.0;
     e->quad = cc ? cc->quad : 0;
@@ -1659,7 +1691,21 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
         }
     }
     tumen_status st = TUMEN_OK;
-    if (cd->tgt < 0 && compound_src && sym) {
+    bool reciprocal = false;
+    if (cd->tgt < 0 && compound_src && !sym && strncmp(v->code, "10", 2) < 0) {
+        /* "an obligation on both states to provide military assistance in case of an
+         * attack on the other": each to the other */
+        for (uint32_t k = cd->last; k < s->first + s->n; k++) {
+            if ((norm_is(c, k, "other") && k > s->first && (norm_is(c, k - 1, "the") ||
+                                                             norm_is(c, k - 1, "each"))) ||
+                norm_is(c, k, "mutual") || norm_is(c, k, "mutually") ||
+                (norm_is(c, k, "another") && k > s->first && norm_is(c, k - 1, "one"))) {
+                reciprocal = true;
+                break;
+            }
+        }
+    }
+    if (cd->tgt < 0 && compound_src && (sym || reciprocal)) {
         for (size_t i = 0; i < c->nments && st == TUMEN_OK; i++) {
             for (size_t j = 0; j < c->nments && st == TUMEN_OK; j++) {
                 if (i != j && c->ments[i].group == sm->group && c->ments[j].group == sm->group) {
@@ -1674,6 +1720,9 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
     if (cd->tgt < 0) {
         xline(c, "  head '%s' %s:%u [%s]: source %s but no target, not coded", norm(c, cd->head),
               file_of(c, v->src.file), v->src.line, v->code, sm->code);
+        if (c->npending < sizeof c->pending / sizeof c->pending[0]) {
+            c->pending[c->npending++] = *cd; /* a later coordinated verb may name the target */
+        }
         return TUMEN_OK;
     }
     const struct mention *tm = &c->ments[cd->tgt];
@@ -2137,6 +2186,53 @@ static tumen_status sentence_statistics(tumen_coder *c, const tumen_doc *doc, ui
     return TUMEN_OK;
 }
 
+/* "Russia has provided technologies for ICBMs and agreed to supply North Korea with jets":
+ * coordinated verbs of one subject share the target the last of them names. A head left
+ * without a target takes the target of a later event of the same source in the sentence
+ * when only commas and "and" separate them. */
+static tumen_status share_targets(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+                                  const struct sent *s) {
+    tumen_status st = TUMEN_OK;
+    size_t nev = c->nevs;
+    for (size_t p = 0; p < c->npending && st == TUMEN_OK; p++) {
+        struct cand cd = c->pending[p];
+        const struct mention *sm = &c->ments[cd.src];
+        for (size_t i = c->sent_evs; i < nev; i++) {
+            const tumen_event *e = &c->evs[i].ev;
+            uint32_t eh = c->evs[i].head;
+            if (eh <= cd.last || e->kind != TUMEN_KIND_EVENT ||
+                e->source_span.offset != c->text.toks[sm->first].off) {
+                continue;
+            }
+            bool coordinated = true;
+            for (uint32_t k = cd.last; k < eh && coordinated; k++) {
+                const struct tok *t = &c->text.toks[k];
+                if (hard_boundary(c, k) || t->cls == WC_SUB || t->cls == WC_REL) {
+                    coordinated = false;
+                }
+            }
+            if (!coordinated) {
+                continue;
+            }
+            int32_t tgt = -1;
+            for (size_t m = 0; m < c->nments; m++) {
+                if (c->text.toks[c->ments[m].first].off == e->target_span.offset &&
+                    e->target_span.length > 0) {
+                    tgt = (int32_t)m;
+                    break;
+                }
+            }
+            if (tgt >= 0 && tgt != cd.src) {
+                xline(c, "  head '%s' [%s]: shares the target %s of a coordinated verb",
+                      norm(c, cd.head), cd.v->code, c->ments[tgt].code);
+                st = push_event(c, doc, sno, s, &cd, cd.src, tgt, false);
+            }
+            break;
+        }
+    }
+    return st;
+}
+
 static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
                                   const struct sent *s) {
     const struct tumen_dict *d = c->d;
@@ -2154,6 +2250,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     c->sent_evs = c->nevs;
     c->timex_done = false;
     c->qty_done = false;
+    c->npending = 0;
     if (++c->stamp == 0) {
         memset(c->seen, 0, d->words.n * sizeof *c->seen);
         memset(c->set_stamp, 0, (d->nsets ? d->nsets : 1) * sizeof *c->set_stamp);
@@ -2295,6 +2392,9 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
                 }
             }
         }
+    }
+    if (st == TUMEN_OK) {
+        st = share_targets(c, doc, sno, s);
     }
     if (st == TUMEN_OK) {
         st = deny_previous_claims(c, doc, sno, s);
