@@ -2370,6 +2370,11 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
             cd.last - cd.head <= 12) {
             consumed_end = cd.last;
             for (uint32_t k = cd.head + cd.head_n; k < cd.last; k++) {
+                if (c->text.toks[k].cls == WC_AND && k + 1 < end &&
+                    c->text.toks[k + 1].lemma != TUMEN_NOID && mention_at(c, k + 1) < 0) {
+                    consumed_end = k; /* "provided weapons and agreed to supply": a new verb */
+                    break;
+                }
                 if (mention_at(c, k) >= 0) {
                     consumed_end = k; /* "claims Russia has approached": the act after an
                                        * actor is an event of its own */
