@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,28 +426,79 @@ tumen_status channel_table_load(const char *path, struct channel_table **out, tu
 /* ---- classification ---- */
 
 static bool is_wordc(unsigned char c) {
-    return isalnum(c) || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c >= 0x80;
+}
+
+/* ASCII lower case without the locale (tolower() costs a call per byte). */
+static unsigned char lower(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Word starts of a text, bucketed by their lower-cased first byte, so a word pattern is
+ * compared only where a word with its first letter begins. */
+struct word_index {
+    const char *s;
+    size_t n;
+    uint16_t head[27];   /* first start in each bucket, UINT16_MAX = none */
+    uint16_t next[1024]; /* next start in the same bucket */
+    bool full;           /* text too long to index: fall back to scanning */
+};
+
+static int bucket_of(unsigned char c) {
+    c = lower(c);
+    return (c >= 'a' && c <= 'z') ? c - 'a' : 26;
+}
+
+static void index_words(struct word_index *x, const char *s, size_t n) {
+    x->s = s;
+    x->n = n;
+    x->full = n >= sizeof x->next / sizeof x->next[0];
+    for (int b = 0; b < 27; b++) {
+        x->head[b] = UINT16_MAX;
+    }
+    if (x->full) {
+        return;
+    }
+    for (size_t i = n; i-- > 0;) {
+        if (is_wordc((unsigned char)s[i]) && (i == 0 || !is_wordc((unsigned char)s[i - 1]))) {
+            int b = bucket_of((unsigned char)s[i]);
+            x->next[i] = x->head[b];
+            x->head[b] = (uint16_t)i;
+        }
+    }
+}
+
+static bool word_at(const struct word_pat *w, const char *s, size_t n, size_t i) {
+    if (i + w->n > n) {
+        return false;
+    }
+    for (size_t k = 0; k < w->n; k++) {
+        if (lower((unsigned char)s[i + k]) != (unsigned char)w->s[k]) {
+            return false;
+        }
+    }
+    return w->prefix || i + w->n == n || !is_wordc((unsigned char)s[i + w->n]);
 }
 
 static bool word_in(const struct word_pat *w, const char *s, size_t n) {
-    if (w->n > n) {
+    if (w->n > n || w->n == 0) {
         return false;
     }
     for (size_t i = 0; i + w->n <= n; i++) {
-        if (i > 0 && is_wordc((unsigned char)s[i - 1])) {
-            continue;
+        if ((i == 0 || !is_wordc((unsigned char)s[i - 1])) && word_at(w, s, n, i)) {
+            return true;
         }
-        if (tolower((unsigned char)s[i]) != (unsigned char)w->s[0]) {
-            continue;
-        }
-        size_t k = 1;
-        while (k < w->n && tolower((unsigned char)s[i + k]) == (unsigned char)w->s[k]) {
-            k++;
-        }
-        if (k < w->n) {
-            continue;
-        }
-        if (w->prefix || i + k == n || !is_wordc((unsigned char)s[i + k])) {
+    }
+    return false;
+}
+
+static bool word_in_index(const struct word_pat *w, const struct word_index *x) {
+    if (x->full || w->n == 0 || !is_wordc((unsigned char)w->s[0])) {
+        return word_in(w, x->s, x->n);
+    }
+    for (uint16_t i = x->head[bucket_of((unsigned char)w->s[0])]; i != UINT16_MAX; i = x->next[i]) {
+        if (word_at(w, x->s, x->n, i)) {
             return true;
         }
     }
@@ -460,8 +512,8 @@ static bool actor_matches(const struct actor_pat *a, const char *code) {
     return strncmp(code, a->s, strlen(a->s)) == 0;
 }
 
-static bool rule_matches(const struct channel_rule *r, const tumen_event *ev, const char *text,
-                         size_t len) {
+static bool rule_matches(const struct channel_rule *r, const tumen_event *ev,
+                         const struct word_index *x) {
     if (r->ncodes) {
         bool ok = false;
         for (size_t i = 0; i < r->ncodes && !ok; i++) {
@@ -491,7 +543,7 @@ static bool rule_matches(const struct channel_rule *r, const tumen_event *ev, co
         bool ok = false;
         const char *unit = ev->quantity.present ? ev->quantity.unit : "";
         for (size_t i = 0; i < r->nwords && !ok; i++) {
-            ok = word_in(&r->words[i], text, len) || word_in(&r->words[i], unit, strlen(unit));
+            ok = word_in_index(&r->words[i], x) || word_in(&r->words[i], unit, strlen(unit));
         }
         if (!ok) {
             return false;
@@ -506,8 +558,10 @@ const char *channel_classify_n(const struct channel_table *t, const tumen_event 
         text = "";
         len = 0;
     }
+    struct word_index x;
+    index_words(&x, text, len);
     for (size_t i = 0; i < t->nrules; i++) {
-        if (rule_matches(&t->rules[i], ev, text, len)) {
+        if (rule_matches(&t->rules[i], ev, &x)) {
             return t->ids[t->rules[i].channel];
         }
     }
