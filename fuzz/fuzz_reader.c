@@ -25,7 +25,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
         }                                                                                          \
     } while (0)
 
-static char path_jsonl[64];
+static char path_jsonl[512];
 
 static void cleanup(void) {
     if (path_jsonl[0] != '\0') {
@@ -36,7 +36,9 @@ static void cleanup(void) {
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    snprintf(path_jsonl, sizeof path_jsonl, "/tmp/tumen-fuzz-reader-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path_jsonl, sizeof path_jsonl, "%s/tumen-fuzz-reader-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path_jsonl);
     if (fd < 0) {
         abort();

@@ -45,7 +45,7 @@ const char *cli_default_dict(void);
 
 /* Loads dictionaries: each path in paths (n of them), or the default data dir when n == 0.
  * On failure prints the error and returns NULL. Caller frees with tumen_dict_free. */
-tumen_dict *cli_load_dicts(const char *const *paths, size_t n, bool quiet_stats);
+tumen_dict *cli_load_dicts(const char *const *paths, size_t n);
 
 /* True when stderr is a terminal (progress output allowed). */
 bool cli_progress_enabled(void);

@@ -175,7 +175,7 @@ int cmd_code(int argc, char **argv) {
         files[nfiles++] = "-";
     }
     double t0 = now();
-    tumen_dict *d = cli_load_dicts(dicts, ndicts, true);
+    tumen_dict *d = cli_load_dicts(dicts, ndicts);
     free(dicts);
     if (d == NULL) {
         free(files);

@@ -196,7 +196,7 @@ int cmd_ingest(int argc, char **argv) {
     if (nfiles == 0) {
         files[nfiles++] = "-";
     }
-    tumen_dict *d = cli_load_dicts(dicts, ndicts, g.quiet);
+    tumen_dict *d = cli_load_dicts(dicts, ndicts);
     if (d == NULL) {
         return EXIT_DICT;
     }

@@ -57,7 +57,7 @@ const char *cli_default_dict(void) {
     return TUMEN_DATA_DIR_INSTALL;
 }
 
-tumen_dict *cli_load_dicts(const char *const *paths, size_t n, bool quiet_stats) {
+tumen_dict *cli_load_dicts(const char *const *paths, size_t n) {
     tumen_dict *d = NULL;
     if (tumen_dict_new(&d) != TUMEN_OK) {
         cli_errorf("out of memory");
@@ -80,7 +80,6 @@ tumen_dict *cli_load_dicts(const char *const *paths, size_t n, bool quiet_stats)
         tumen_dict_free(d);
         return NULL;
     }
-    (void)quiet_stats;
     return d;
 }
 

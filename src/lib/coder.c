@@ -71,6 +71,7 @@ struct tumen_coder {
     uint64_t ndocs, nsents, nevents, nbytes;
     int32_t date;
     bool seen_prk, seen_kor;  /* the document has named North / South Korea */
+    bool story_discarded;     /* a story-level discard matched: no event of the document */
     struct {
         char cc[4];
         uint32_t n;
@@ -936,13 +937,12 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     }
     /* in-sentence duplicate (same dyad and root) */
     const char *code = cd->v->code;
+    const struct alignment *al = aid_alignment(c, code, src->code, tgt->code);
+    const char *final_tgt = al ? al->a : tgt->code;
     for (size_t i = c->sent_evs; i < c->nevs; i++) {
         tumen_event *o = &c->evs[i].ev;
-        const struct alignment *oa = aid_alignment(c, code, src->code, tgt->code);
-        const char *final_tgt = oa ? oa->a : tgt->code;
         if (o->sentence == sno && strcmp(o->source, src->code) == 0 &&
-            strncmp(o->target, final_tgt, strlen(final_tgt)) == 0 &&
-            strlen(o->target) == strlen(final_tgt) && strncmp(o->code, code, 2) == 0) {
+            strcmp(o->target, final_tgt) == 0 && strncmp(o->code, code, 2) == 0) {
             if (cd->spec > c->evs[i].spec && c->evs[i].head == cd->head) {
                 str_copy(o->code, sizeof o->code, code);
             }
@@ -964,11 +964,7 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
     e->sent.offset = s->off;
     e->sent.length = s->len;
     str_copy(e->source, sizeof e->source, src->code);
-    str_copy(e->target, sizeof e->target, tgt->code);
-    const struct alignment *al = aid_alignment(c, code, src->code, tgt->code);
-    if (al != NULL) {
-        str_copy(e->target, sizeof e->target, al->a); /* troops sent to Ukraine for Russia */
-    }
+    str_copy(e->target, sizeof e->target, final_tgt); /* troops sent to Ukraine: Russia */
     e->source_span = span_of(c, src->first, src->n);
     e->target_span = span_of(c, tgt->first, tgt->n);
     e->kind = TUMEN_KIND_EVENT;
@@ -1153,6 +1149,42 @@ static void remember_antecedents(tumen_coder *c, uint32_t sno) {
     }
 }
 
+/* Inserts count blank mentions over tokens [first, first+n) at their place in position
+ * order and returns the first; the caller fills the codes. c->nments grows by count. */
+static struct mention *insert_mentions(tumen_coder *c, uint32_t first, uint32_t n, size_t count,
+                                       uint32_t group) {
+    size_t at = 0;
+    while (at < c->nments && c->ments[at].first < first) {
+        at++;
+    }
+    memmove(&c->ments[at + count], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
+    for (size_t i = 0; i < count; i++) {
+        struct mention *m = &c->ments[at + i];
+        memset(m, 0, sizeof *m);
+        m->first = first;
+        m->n = n;
+        m->actor = TUMEN_NOID;
+        m->group = group;
+        m->prep_tok = TUMEN_NOID;
+    }
+    c->nments += count;
+    return &c->ments[at];
+}
+
+/* Marks m as governed by the preposition at token p ("on the DPRK"), if it is one. */
+static void governing_prep(const tumen_coder *c, const struct sent *s, struct mention *m,
+                           uint32_t p) {
+    if (p < s->first) {
+        return;
+    }
+    uint16_t pc = c->text.toks[p].cls;
+    if (pc == WC_PREP || pc == WC_BY || pc == WC_BETWEEN) {
+        m->after_prep = true;
+        m->prep_cls = (uint8_t)pc;
+        m->prep_tok = p;
+    }
+}
+
 /* "Their diplomats have discussed": a possessive pronoun with an agent names the agents of
  * the actors spoken of last (a compound: each member; "its": the last state). */
 static void add_possessive_agents(tumen_coder *c, const struct sent *s, uint32_t sno) {
@@ -1192,24 +1224,10 @@ static void add_possessive_agents(tumen_coder *c, const struct sent *s, uint32_t
         if (nmem == 0) {
             continue;
         }
-        size_t at = 0;
-        while (at < c->nments && c->ments[at].first < k) {
-            at++;
-        }
-        memmove(&c->ments[at + nmem], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
+        struct mention *m = insert_mentions(c, k, an + 1, nmem, UINT32_MAX / 8 + k);
         for (size_t i = 0; i < nmem; i++) {
-            struct mention *m = &c->ments[at + i];
-            memset(m, 0, sizeof *m);
-            m->first = k;
-            m->n = an + 1;
-            m->actor = TUMEN_NOID;
-            m->group = UINT32_MAX / 8 + k;
-            m->prep_tok = TUMEN_NOID;
-            char cc[DICT_CODE_MAX];
-            snprintf(cc, sizeof cc, "%.3s%s", members[i]->code, ag);
-            str_copy(m->code, sizeof m->code, cc);
+            snprintf(m[i].code, sizeof m[i].code, "%.3s%s", members[i]->code, ag);
         }
-        c->nments += nmem;
         k += an;
     }
 }
@@ -1743,7 +1761,6 @@ static tumen_status emit_cand(tumen_coder *c, const tumen_doc *doc, uint32_t sno
             }
         }
     }
-    (void)send;
     return st;
 }
 
@@ -1794,7 +1811,7 @@ static bool any_norm(const tumen_coder *c, uint32_t k, const char *const *words)
  * fake", "X characterized it as another fake, while Y issued an emphatic denial". The
  * claims (reported or hypothetical events of the last two sentences) are coded again in
  * this sentence as denied, once per denier, with the denier in attributed_to. */
-static tumen_status deny_previous_claims(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+static tumen_status deny_previous_claims(tumen_coder *c, uint32_t sno,
                                          const struct sent *s) {
     static const char *const deny_words[] = {
         "deny",  "denied", "denies", "denial", "denials", "fake",      "fakes",     "groundless",
@@ -1878,7 +1895,6 @@ static tumen_status deny_previous_claims(tumen_coder *c, const tumen_doc *doc, u
                   src->ev.sentence, dm->code, ne->ev.source, ne->ev.target, ne->ev.code);
         }
     }
-    (void)doc;
     return TUMEN_OK;
 }
 
@@ -1937,32 +1953,13 @@ static void add_dyad_mentions(tumen_coder *c, const struct sent *s) {
         if (n == 0 || mention_at(c, k) >= 0) {
             continue;
         }
-        size_t at = 0;
-        while (at < c->nments && c->ments[at].first < k) {
-            at++;
-        }
-        memmove(&c->ments[at + 2], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
-        uint32_t g = UINT32_MAX / 2 + k;
+        struct mention *m = insert_mentions(c, k, n, 2, UINT32_MAX / 2 + k);
         for (int i = 0; i < 2; i++) {
-            struct mention *m = &c->ments[at + (size_t)i];
-            memset(m, 0, sizeof *m);
-            m->first = k;
-            m->n = n;
-            m->actor = TUMEN_NOID;
-            m->group = g;
-            m->prep_tok = TUMEN_NOID;
-            str_copy(m->code, sizeof m->code, c->dyad_counts[i == 0 ? a : b].cc);
+            str_copy(m[i].code, sizeof m[i].code, c->dyad_counts[i == 0 ? a : b].cc);
             if (k > s->first + 1) {
-                uint32_t p = c->text.toks[k - 1].cls == WC_DET ? k - 2 : k - 1;
-                uint16_t pc = c->text.toks[p].cls;
-                if (pc == WC_PREP || pc == WC_BY || pc == WC_BETWEEN) {
-                    m->after_prep = true;
-                    m->prep_cls = (uint8_t)pc;
-                    m->prep_tok = p;
-                }
+                governing_prep(c, s, &m[i], c->text.toks[k - 1].cls == WC_DET ? k - 2 : k - 1);
             }
         }
-        c->nments += 2;
         k += n;
     }
 }
@@ -2023,18 +2020,7 @@ static void add_anaphor_mentions(tumen_coder *c, const struct sent *s) {
         if (code == NULL) {
             continue;
         }
-        size_t at = 0;
-        while (at < c->nments && c->ments[at].first < k) {
-            at++;
-        }
-        memmove(&c->ments[at + 1], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
-        struct mention *m = &c->ments[at];
-        memset(m, 0, sizeof *m);
-        m->first = b + 1;
-        m->n = k - b;
-        m->actor = TUMEN_NOID;
-        m->group = UINT32_MAX / 4 + k;
-        m->prep_tok = TUMEN_NOID;
+        struct mention *m = insert_mentions(c, b + 1, k - b, 1, UINT32_MAX / 4 + k);
         char cc[DICT_CODE_MAX];
         memcpy(cc, code, 3);
         cc[3] = '\0';
@@ -2046,14 +2032,8 @@ static void add_anaphor_mentions(tumen_coder *c, const struct sent *s) {
             m->possessive = true;
         }
         if (b > s->first) {
-            uint16_t pc = c->text.toks[b - 1].cls;
-            if (pc == WC_PREP || pc == WC_BY || pc == WC_BETWEEN) {
-                m->after_prep = true;
-                m->prep_cls = (uint8_t)pc;
-                m->prep_tok = b - 1;
-            }
+            governing_prep(c, s, m, b - 1);
         }
-        c->nments++;
     }
 }
 
@@ -2088,32 +2068,14 @@ static void add_context_mentions(tumen_coder *c, const struct sent *s) {
                 continue;
             }
         }
-        /* insert sorted by position */
-        size_t at = 0;
-        while (at < c->nments && c->ments[at].first < k) {
-            at++;
-        }
-        memmove(&c->ments[at + 1], &c->ments[at], (c->nments - at) * sizeof c->ments[0]);
-        struct mention *m = &c->ments[at];
-        memset(m, 0, sizeof *m);
-        m->first = k;
-        m->n = 1;
+        struct mention *m = insert_mentions(c, k, 1, 1, ++maxg);
         str_copy(m->code, sizeof m->code, north ? "PRK" : "KOR");
-        m->actor = TUMEN_NOID;
-        m->group = ++maxg;
-        m->prep_tok = TUMEN_NOID;
         if (k + 1 < end && (c->text.toks[k + 1].flags & TF_POSS)) {
             m->possessive = true;
         }
         if (k >= s->first + 2) {
-            uint16_t pc = c->text.toks[k - 2].cls;
-            if (pc == WC_PREP || pc == WC_BY || pc == WC_BETWEEN) {
-                m->after_prep = true;
-                m->prep_cls = (uint8_t)pc;
-                m->prep_tok = k - 2;
-            }
+            governing_prep(c, s, m, k - 2);
         }
-        c->nments++;
     }
 }
 
@@ -2243,8 +2205,9 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
     }
     uint32_t disc;
     if (match_discarded(d, &c->text, s, &disc)) {
-        xline(c, "  discarded by %s:%u", file_of(c, d->discards[disc].src.file),
-              d->discards[disc].src.line);
+        c->story_discarded |= d->discards[disc].whole_story;
+        xline(c, "  discarded by %s:%u%s", file_of(c, d->discards[disc].src.file),
+              d->discards[disc].src.line, d->discards[disc].whole_story ? " (whole story)" : "");
         return TUMEN_OK;
     }
     c->sent_evs = c->nevs;
@@ -2402,7 +2365,7 @@ static tumen_status code_sentence(tumen_coder *c, const tumen_doc *doc, uint32_t
         st = share_targets(c, doc, sno, s);
     }
     if (st == TUMEN_OK) {
-        st = deny_previous_claims(c, doc, sno, s);
+        st = deny_previous_claims(c, sno, s);
     }
     if (st == TUMEN_OK && (c->opt.flags & TUMEN_OPT_STATISTICS)) {
         st = sentence_statistics(c, doc, sno, s);
@@ -2490,6 +2453,7 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
     c->date = date_of(doc->date);
     c->prev_subject = NULL;
     c->seen_prk = c->seen_kor = false;
+    c->story_discarded = false;
     c->quote_left = 0;
     c->nantes = 0;
     c->ndyad_counts = 0;
@@ -2508,6 +2472,9 @@ tumen_status tumen_coder_code(tumen_coder *c, const tumen_doc *doc, tumen_event_
     c->ndocs++;
     c->nsents += c->text.nsents;
     c->nbytes += doc->len;
+    if (c->story_discarded) {
+        c->nevs = 0; /* PETRARCH "+" discard: the whole story is not coded */
+    }
     for (size_t i = 0; i < c->nevs; i++) {
         tumen_event *e = &c->evs[i].ev;
         if ((c->opt.flags & TUMEN_OPT_FACTS_ONLY) && e->modality != TUMEN_ASSERTED &&

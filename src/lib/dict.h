@@ -98,13 +98,16 @@ struct wordset {
 
 struct discard {
     struct phrase ph;
-    bool whole_sentence; /* TABARI/PETRARCH "+" discards drop the whole story */
+    bool whole_sentence; /* drops the sentence (false: only the actor reading, "! phrase") */
+    bool whole_story;    /* PETRARCH "+" discards: drops every event of the document */
     struct src src;
 };
 
+#define DICT_ISSUE_MAX 48 /* Phoenix issue codes run to 40 characters */
+
 struct issue {
     struct phrase ph;
-    char code[DICT_CODE_MAX];
+    char code[DICT_ISSUE_MAX];
     struct src src;
 };
 

@@ -160,12 +160,13 @@ tumen_status dict_cache_write(const struct tumen_dict *d, uint64_t key, struct b
     for (size_t i = 0; i < d->ndiscards; i++) {
         put_phrase(&w, &d->discards[i].ph);
         put32(&w, d->discards[i].whole_sentence);
+        put32(&w, d->discards[i].whole_story);
         put_src(&w, &d->discards[i].src);
     }
     put64(&w, d->nissues);
     for (size_t i = 0; i < d->nissues; i++) {
         put_phrase(&w, &d->issues[i].ph);
-        put(&w, d->issues[i].code, DICT_CODE_MAX);
+        put(&w, d->issues[i].code, DICT_ISSUE_MAX);
         put_src(&w, &d->issues[i].src);
     }
     put64(&w, d->nforms);
@@ -470,6 +471,7 @@ tumen_status dict_cache_read(const void *data, size_t len, uint64_t key, struct 
         memset(&d->discards[i], 0, sizeof d->discards[i]);
         get_phrase(&r, &d->discards[i].ph);
         d->discards[i].whole_sentence = get32(&r) != 0;
+        d->discards[i].whole_story = get32(&r) != 0;
         get_src(&r, &d->discards[i].src);
     }
     d->nissues = r.bad ? 0 : get_count(&r, 16);
@@ -477,7 +479,8 @@ tumen_status dict_cache_read(const void *data, size_t len, uint64_t key, struct 
     for (size_t i = 0; i < d->nissues && !r.bad; i++) {
         memset(&d->issues[i], 0, sizeof d->issues[i]);
         get_phrase(&r, &d->issues[i].ph);
-        get_code(&r, d->issues[i].code);
+        get_bytes(&r, d->issues[i].code, DICT_ISSUE_MAX);
+        d->issues[i].code[DICT_ISSUE_MAX - 1] = '\0';
         get_src(&r, &d->issues[i].src);
     }
     d->nforms = r.bad ? 0 : get_count(&r, sizeof(struct form));

@@ -9,7 +9,7 @@
 #include "dict.h"
 
 /* Bump when struct tumen_dict or the entry structs change meaning (sizes are checked). */
-#define DICT_CACHE_FORMAT 2
+#define DICT_CACHE_FORMAT 3
 
 /* Makes a finished dictionary from the dictionary files or directories paths[0..n) (loaded
  * in that order, as tumen_dict_load does). cache_dir: NULL for the default

@@ -851,6 +851,32 @@ tumen_status peer_block_head(struct peer *p, struct peer_block *b, const struct 
     return TUMEN_OK;
 }
 
+tumen_status peer_pattern_finish(struct peer *p, struct peer_block *b, struct vpattern *v,
+                                 const struct velem *el, int nel, int verb, bool head_gap,
+                                 bool post_gap, unsigned spec) {
+    v->npre = (uint16_t)verb;
+    v->npost = (uint16_t)(nel - verb);
+    if (v->npre) {
+        v->pre = dict_alloc(p->d, v->npre * sizeof *v->pre);
+        if (v->pre == NULL) {
+            return peer_add(p, TUMEN_NOMEM);
+        }
+        memcpy(v->pre, el, v->npre * sizeof *v->pre);
+    }
+    if (v->npost) {
+        v->post = dict_alloc(p->d, v->npost * sizeof *v->post);
+        if (v->post == NULL) {
+            return peer_add(p, TUMEN_NOMEM);
+        }
+        memcpy(v->post, el + verb, v->npost * sizeof *v->post);
+        v->post[0].flags = (uint8_t)((v->post[0].flags & ~PW_GAP) | (post_gap ? PW_GAP : 0));
+    }
+    v->specificity = (uint16_t)(spec > 65535 ? 65535 : spec);
+    v->src.file = p->file;
+    v->src.line = (uint32_t)p->line;
+    return peer_block_pattern_add(p, b, v, head_gap);
+}
+
 tumen_status peer_block_pattern_add(struct peer *p, struct peer_block *b,
                                     const struct vpattern *t, bool head_gap) {
     if (b->nheads == 0) {

@@ -175,6 +175,12 @@ tumen_status peer_block_head(struct peer *p, struct peer_block *b, const struct 
  * last pre element and the head. */
 tumen_status peer_block_pattern_add(struct peer *p, struct peer_block *b,
                                     const struct vpattern *t, bool head_gap);
+/* Completes template t from the parsed elements el[0..nel) (el[0..verb) before the head,
+ * the rest after it; post_gap: tokens may come between the head and the first element after
+ * it), sets its specificity and source line, and adds it with peer_block_pattern_add. */
+tumen_status peer_pattern_finish(struct peer *p, struct peer_block *b, struct vpattern *t,
+                                 const struct velem *el, int nel, int verb, bool head_gap,
+                                 bool post_gap, unsigned spec);
 /* Emits heads x (default + patterns) into the dictionary and closes the block. */
 tumen_status peer_block_flush(struct peer *p, struct peer_block *b);
 

@@ -328,8 +328,8 @@ static tumen_status petr_discards(struct peer *p, const char *text, size_t len) 
         }
         struct discard x;
         memset(&x, 0, sizeof x);
-        x.whole_sentence = true; /* TODO(lead): story-level ('+') needs its own flag */
-        (void)story;
+        x.whole_sentence = true;
+        x.whole_story = story;
         x.src.file = p->file;
         x.src.line = (uint32_t)p->line;
         st = peer_intern(p, w, nw, &x.ph);
@@ -454,7 +454,7 @@ static tumen_status petr_issues(struct peer *p, const char *text, size_t len) {
                     if (k + 1 < codemax) {
                         x.code[k++] = *q;
                     } else {
-                        cut = true; /* struct issue's code is too short: TODO(lead) */
+                        cut = true;
                     }
                 }
             }
@@ -911,27 +911,7 @@ static tumen_status petr_pattern(struct peer *p, struct peer_block *blk, const c
     if (verb < 0) {
         return peer_err(p, TUMEN_SYNTAX, s, "missing verb marker '*' in pattern");
     }
-    v.npre = (uint16_t)verb;
-    v.npost = (uint16_t)(nel - verb);
-    if (v.npre) {
-        v.pre = dict_alloc(p->d, v.npre * sizeof *v.pre);
-        if (v.pre == NULL) {
-            return peer_add(p, TUMEN_NOMEM);
-        }
-        memcpy(v.pre, el, v.npre * sizeof *v.pre);
-    }
-    if (v.npost) {
-        v.post = dict_alloc(p->d, v.npost * sizeof *v.post);
-        if (v.post == NULL) {
-            return peer_add(p, TUMEN_NOMEM);
-        }
-        memcpy(v.post, el + verb, v.npost * sizeof *v.post);
-        v.post[0].flags = (uint8_t)((v.post[0].flags & ~PW_GAP) | (post_gap ? PW_GAP : 0));
-    }
-    v.specificity = (uint16_t)(spec > 65535 ? 65535 : spec);
-    v.src.file = p->file;
-    v.src.line = (uint32_t)p->line;
-    return peer_block_pattern_add(p, blk, &v, head_gap);
+    return peer_pattern_finish(p, blk, &v, el, nel, verb, head_gap, post_gap, spec);
 }
 
 /* "---  NAME   [code]  ---" */

@@ -1102,27 +1102,7 @@ static tumen_status tabari_elements(struct peer *p, struct peer_block *blk, cons
     memset(&v, 0, sizeof v);
     snprintf(v.code, sizeof v.code, "%s", code);
     v.flags = cflags;
-    v.npre = (uint16_t)verb;
-    v.npost = (uint16_t)(nel - verb);
-    if (v.npre) {
-        v.pre = dict_alloc(p->d, v.npre * sizeof *v.pre);
-        if (v.pre == NULL) {
-            return peer_add(p, TUMEN_NOMEM);
-        }
-        memcpy(v.pre, el, v.npre * sizeof *v.pre);
-    }
-    if (v.npost) {
-        v.post = dict_alloc(p->d, v.npost * sizeof *v.post);
-        if (v.post == NULL) {
-            return peer_add(p, TUMEN_NOMEM);
-        }
-        memcpy(v.post, el + verb, v.npost * sizeof *v.post);
-        v.post[0].flags = (uint8_t)((v.post[0].flags & ~PW_GAP) | (post_gap ? PW_GAP : 0));
-    }
-    v.specificity = (uint16_t)(spec > 65535 ? 65535 : spec);
-    v.src.file = p->file;
-    v.src.line = (uint32_t)p->line;
-    return peer_block_pattern_add(p, blk, &v, head_gap);
+    return peer_pattern_finish(p, blk, &v, el, nel, verb, head_gap, post_gap, spec);
 }
 
 /* "- PATTERN [CODE] ; comment" (s starts after the '-'). */

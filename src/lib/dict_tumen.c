@@ -160,7 +160,6 @@ struct coded {
     char code[DICT_CODE_MAX];
     int32_t from, to;
     bool dated;
-    struct wordset *set;
 };
 
 static tumen_status on_actor(struct ctx *c, const char *a, const char *b, void *arg) {
@@ -212,7 +211,7 @@ static tumen_status on_issue(struct ctx *c, const char *a, const char *b, void *
     if (st != TUMEN_OK) {
         return st;
     }
-    memcpy(is.code, k->code, sizeof is.code);
+    memcpy(is.code, k->code, sizeof k->code);
     is.src.file = c->file;
     is.src.line = (uint32_t)c->line;
     st = dict_add_issue(c->d, &is);

@@ -30,7 +30,7 @@ static tumen_status add_form(struct tumen_dict *d, const char *s, size_t n, uint
     return dict_add_form(d, id, lemma);
 }
 
-static tumen_status add_suffixed(struct tumen_dict *d, const char *w, size_t n, size_t keep,
+static tumen_status add_suffixed(struct tumen_dict *d, const char *w, size_t keep,
                                  const char *suf, uint32_t lemma) {
     char tmp[256];
     size_t sl = strlen(suf);
@@ -39,7 +39,6 @@ static tumen_status add_suffixed(struct tumen_dict *d, const char *w, size_t n, 
     }
     memcpy(tmp, w, keep);
     memcpy(tmp + keep, suf, sl);
-    (void)n;
     return add_form(d, tmp, keep + sl, lemma);
 }
 
@@ -59,20 +58,20 @@ static tumen_status regular_forms(struct tumen_dict *d, const char *w, size_t n,
     /* third person singular / plural */
     if (last == 's' || last == 'x' || last == 'z' || last == 'o' ||
         (last == 'h' && (prev == 'c' || prev == 's'))) {
-        st = add_suffixed(d, w, n, n, "es", lemma);
+        st = add_suffixed(d, w, n, "es", lemma);
     } else if (last == 'y' && !is_vowel(prev)) {
-        st = add_suffixed(d, w, n, n - 1, "ies", lemma);
+        st = add_suffixed(d, w, n - 1, "ies", lemma);
     } else {
-        st = add_suffixed(d, w, n, n, "s", lemma);
+        st = add_suffixed(d, w, n, "s", lemma);
     }
     /* past / participle */
     if (st == TUMEN_OK) {
         if (last == 'e') {
-            st = add_suffixed(d, w, n, n, "d", lemma);
+            st = add_suffixed(d, w, n, "d", lemma);
         } else if (last == 'y' && !is_vowel(prev)) {
-            st = add_suffixed(d, w, n, n - 1, "ied", lemma);
+            st = add_suffixed(d, w, n - 1, "ied", lemma);
         } else {
-            st = add_suffixed(d, w, n, n, "ed", lemma);
+            st = add_suffixed(d, w, n, "ed", lemma);
         }
     }
     /* gerund */
@@ -85,9 +84,9 @@ static tumen_status regular_forms(struct tumen_dict *d, const char *w, size_t n,
                 st = add_form(d, tmp, n + 2, lemma);
             }
         } else if (last == 'e' && prev != 'e' && prev != 'y' && prev != 'o') {
-            st = add_suffixed(d, w, n, n - 1, "ing", lemma);
+            st = add_suffixed(d, w, n - 1, "ing", lemma);
         } else {
-            st = add_suffixed(d, w, n, n, "ing", lemma);
+            st = add_suffixed(d, w, n, "ing", lemma);
         }
     }
     return st;

@@ -458,7 +458,7 @@ static bool is_closer(const struct text *t, const struct tok *k) {
                             w[0] == '\'');
 }
 
-static tumen_status push_sent(struct text *t, const char *doc, size_t first, size_t end) {
+static tumen_status push_sent(struct text *t, size_t first, size_t end) {
     if (end <= first) {
         return TUMEN_OK;
     }
@@ -475,7 +475,6 @@ static tumen_status push_sent(struct text *t, const char *doc, size_t first, siz
         s->len = t->toks[b - 1].off + t->toks[b - 1].len - s->off;
         t->toks[a].flags |= TF_SENT_START;
     }
-    (void)doc;
     return TUMEN_OK;
 }
 
@@ -510,7 +509,7 @@ static tumen_status split_sentences(struct text *t, const char *doc) {
     size_t first = 0;
     for (size_t k = 0; k < t->ntoks; k++) {
         if (k > first && newline_breaks(t, doc, k)) {
-            tumen_status st = push_sent(t, doc, first, k);
+            tumen_status st = push_sent(t, first, k);
             if (st != TUMEN_OK) {
                 return st;
             }
@@ -560,14 +559,14 @@ static tumen_status split_sentences(struct text *t, const char *doc) {
                 continue;
             }
         }
-        tumen_status st = push_sent(t, doc, first, end);
+        tumen_status st = push_sent(t, first, end);
         if (st != TUMEN_OK) {
             return st;
         }
         first = end;
         k = end - 1;
     }
-    return push_sent(t, doc, first, t->ntoks);
+    return push_sent(t, first, t->ntoks);
 }
 
 tumen_status text_split(struct text *t, const char *doc, size_t len) {

@@ -176,6 +176,8 @@ TEST(discards_and_issues) {
     ASSERT_EQ_UINT(d->ndiscards, 2);
     ASSERT_EQ_UINT(d->discards[1].ph.n, 3);
     ASSERT_TRUE(d->discards[1].ph.f[2] & PW_PREFIX);
+    ASSERT_FALSE(d->discards[0].whole_story);
+    ASSERT_TRUE(d->discards[1].whole_story); /* "+" drops the whole story */
     tumen_dict_free(d);
     d = load("t.issues.txt",
              "<ISSUE CATEGORY=\"X\">\nn:atrocity [ATROCITY]\nethnic v:purge [PURGE]\n"
