@@ -190,6 +190,21 @@ bool peer_lines_next(struct peer_lines *it, const char **ln, size_t *n) {
     return true;
 }
 
+bool peer_next_line(struct peer *p, struct peer_lines *it, const char **ln, size_t *n,
+                    size_t *indent) {
+    if (!peer_lines_next(it, ln, n)) {
+        return false;
+    }
+    p->line = it->lineno;
+    p->ls = *ln;
+    size_t b = 0;
+    while (b < *n && ((*ln)[b] == ' ' || (*ln)[b] == '\t')) {
+        b++;
+    }
+    *indent = b;
+    return true;
+}
+
 bool peer_finish_line(const char *ln, size_t n) {
     size_t i = 0;
     while (i < n && ln[i] == '~') {

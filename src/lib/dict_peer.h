@@ -49,6 +49,10 @@ struct peer_lines {
 void peer_lines_init(struct peer_lines *it, const char *s, size_t len);
 /* Next line without its newline and trailing blanks/CR. */
 bool peer_lines_next(struct peer_lines *it, const char **ln, size_t *n);
+/* peer_lines_next() for a loader: also records the line in p (for error positions) and
+ * sets *indent to the number of leading blanks. *ln borrows from the iterated text. */
+bool peer_next_line(struct peer *p, struct peer_lines *it, const char **ln, size_t *n,
+                    size_t *indent);
 /* "~FINISH" (any number of '~'): TABARI's end-of-file mark. */
 bool peer_finish_line(const char *ln, size_t n);
 /* A whole-line comment: TABARI '#', '/' or a line of '~'; PETRARCH '#'. */

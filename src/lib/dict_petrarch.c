@@ -199,29 +199,39 @@ static tumen_status agent_variants(struct peer *p, const struct substs *ss, cons
     return TUMEN_OK;
 }
 
+/* Advances it to the next PETRARCH content line, recording it in p for error positions:
+ * skips blank lines, '#' comments and lines starting with a byte of `skip`. On true,
+ * (*s, *sn) is the line without leading blanks and trailing comment (borrowed from the
+ * iterated text); false at the end. */
+static bool petr_next(struct peer *p, struct peer_lines *it, const char *skip, const char **s,
+                      size_t *sn) {
+    const char *ln;
+    size_t n, b;
+    while (peer_next_line(p, it, &ln, &n, &b)) {
+        if (b == n || ln[b] == '#' || memchr(skip, ln[b], strlen(skip)) != NULL) {
+            continue;
+        }
+        size_t m = peer_strip_comment(p, ln, n);
+        if (m > b) {
+            *s = ln + b;
+            *sn = m - b;
+            return true;
+        }
+    }
+    return false;
+}
+
 static tumen_status petr_agents(struct peer *p, const char *text, size_t len) {
     struct peer_lines it;
     peer_lines_init(&it, text, len);
     struct substs ss = {0};
-    const char *ln;
-    size_t n;
     tumen_status st = TUMEN_OK;
-    while (st == TUMEN_OK && peer_lines_next(&it, &ln, &n)) {
-        p->line = it.lineno;
-        p->ls = ln;
-        size_t b = 0;
-        while (b < n && (ln[b] == ' ' || ln[b] == '\t')) {
-            b++;
-        }
-        if (b == n || ln[b] == '#' || ln[b] == '<' || peer_finish_line(ln + b, n - b)) {
+    const char *s;
+    size_t sn;
+    while (st == TUMEN_OK && petr_next(p, &it, "<", &s, &sn)) {
+        if (peer_finish_line(s, sn)) {
             continue;
         }
-        size_t m = peer_strip_comment(p, ln, n);
-        if (m <= b) {
-            continue;
-        }
-        const char *s = ln + b;
-        size_t sn = m - b;
         const char *eq = memchr(s, '=', sn);
         if (s[0] == '!' && eq != NULL && memchr(s, '[', sn) == NULL) {
             st = subst_def(p, &ss, s, sn);
@@ -285,25 +295,10 @@ static tumen_status petr_agents(struct peer *p, const char *text, size_t len) {
 static tumen_status petr_discards(struct peer *p, const char *text, size_t len) {
     struct peer_lines it;
     peer_lines_init(&it, text, len);
-    const char *ln;
-    size_t n;
     tumen_status st = TUMEN_OK;
-    while (st == TUMEN_OK && peer_lines_next(&it, &ln, &n)) {
-        p->line = it.lineno;
-        p->ls = ln;
-        size_t b = 0;
-        while (b < n && (ln[b] == ' ' || ln[b] == '\t')) {
-            b++;
-        }
-        if (b == n || ln[b] == '#' || ln[b] == '<') {
-            continue;
-        }
-        size_t m = peer_strip_comment(p, ln, n);
-        if (m <= b) {
-            continue;
-        }
-        const char *s = ln + b;
-        size_t sn = m - b;
+    const char *s;
+    size_t sn;
+    while (st == TUMEN_OK && petr_next(p, &it, "<", &s, &sn)) {
         bool story = s[0] == '+';
         if (story) {
             s++;
@@ -407,26 +402,11 @@ static size_t issue_word_variants(const char *s, size_t n, char out[][128], size
 static tumen_status petr_issues(struct peer *p, const char *text, size_t len) {
     struct peer_lines it;
     peer_lines_init(&it, text, len);
-    const char *ln;
-    size_t n;
     tumen_status st = TUMEN_OK;
     static const size_t codemax = sizeof(((struct issue *)0)->code);
-    while (st == TUMEN_OK && peer_lines_next(&it, &ln, &n)) {
-        p->line = it.lineno;
-        p->ls = ln;
-        size_t b = 0;
-        while (b < n && (ln[b] == ' ' || ln[b] == '\t')) {
-            b++;
-        }
-        if (b == n || ln[b] == '#' || ln[b] == '<') {
-            continue;
-        }
-        size_t m = peer_strip_comment(p, ln, n);
-        if (m <= b) {
-            continue;
-        }
-        const char *s = ln + b;
-        size_t sn = m - b;
+    const char *s;
+    size_t sn;
+    while (st == TUMEN_OK && petr_next(p, &it, "<", &s, &sn)) {
         struct issue x;
         memset(&x, 0, sizeof x);
         x.src.file = p->file;
@@ -945,25 +925,10 @@ static tumen_status petr_verbs(struct peer *p, const char *text, size_t len) {
     peer_set_init(&cur);
     struct peer_block blk;
     peer_block_init(&blk);
-    const char *ln;
-    size_t n;
     tumen_status st = TUMEN_OK;
-    while (st == TUMEN_OK && peer_lines_next(&it, &ln, &n)) {
-        p->line = it.lineno;
-        p->ls = ln;
-        size_t b = 0;
-        while (b < n && (ln[b] == ' ' || ln[b] == '\t')) {
-            b++;
-        }
-        if (b == n || ln[b] == '#' || ln[b] == '<' || ln[b] == '~') {
-            continue; /* comments, <!-- -->, transformations */
-        }
-        size_t m = peer_strip_comment(p, ln, n);
-        if (m <= b) {
-            continue;
-        }
-        const char *s = ln + b;
-        size_t sn = m - b;
+    const char *s;
+    size_t sn;
+    while (st == TUMEN_OK && petr_next(p, &it, "<~", &s, &sn)) {
         if (sn >= 3 && memcmp(s, "---", 3) == 0) {
             st = peer_set_end(p, &cur);
             if (st == TUMEN_OK) {
@@ -989,7 +954,7 @@ static tumen_status petr_verbs(struct peer *p, const char *text, size_t len) {
             st = petr_pattern(p, &blk, s + 1, sn - 1);
             p->err = keep;
             if (st != TUMEN_OK && st != TUMEN_NOMEM) {
-                const char *at = local.col ? ln + local.col - 1 : s;
+                const char *at = local.col ? p->ls + local.col - 1 : s;
                 peer_warn(p, at, "%s: pattern skipped", local.msg);
                 st = TUMEN_OK;
             } else if (st == TUMEN_NOMEM) {

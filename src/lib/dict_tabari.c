@@ -581,15 +581,10 @@ tumen_status peer_load_actors(struct peer *p, const char *text, size_t len) {
     size_t n;
     const char *section = NULL;
     tumen_status st = TUMEN_OK;
-    while (st == TUMEN_OK && peer_lines_next(&it, &ln, &n)) {
-        p->line = it.lineno;
-        p->ls = ln;
+    size_t b;
+    while (st == TUMEN_OK && peer_next_line(p, &it, &ln, &n, &b)) {
         if (peer_finish_line(ln, n)) {
             break;
-        }
-        size_t b = 0;
-        while (b < n && (ln[b] == ' ' || ln[b] == '\t')) {
-            b++;
         }
         if (b == n || peer_comment_line(p, ln + b, n - b)) {
             continue;
@@ -715,15 +710,10 @@ static tumen_status tabari_agents(struct peer *p, const char *text, size_t len) 
     size_t n;
     const char *section = NULL;
     tumen_status st = TUMEN_OK;
-    while (st == TUMEN_OK && peer_lines_next(&it, &ln, &n)) {
-        p->line = it.lineno;
-        p->ls = ln;
+    size_t b;
+    while (st == TUMEN_OK && peer_next_line(p, &it, &ln, &n, &b)) {
         if (peer_finish_line(ln, n)) {
             break;
-        }
-        size_t b = 0;
-        while (b < n && (ln[b] == ' ' || ln[b] == '\t')) {
-            b++;
         }
         if (b == n || peer_comment_line(p, ln + b, n - b)) {
             continue;
@@ -1164,15 +1154,10 @@ static tumen_status tabari_verbs(struct peer *p, const char *text, size_t len) {
     struct peer_block blk;
     peer_block_init(&blk);
     tumen_status st = TUMEN_OK;
-    while (st == TUMEN_OK && peer_lines_next(&it, &ln, &n)) {
-        p->line = it.lineno;
-        p->ls = ln;
+    size_t b;
+    while (st == TUMEN_OK && peer_next_line(p, &it, &ln, &n, &b)) {
         if (peer_finish_line(ln, n)) {
             break;
-        }
-        size_t b = 0;
-        while (b < n && (ln[b] == ' ' || ln[b] == '\t')) {
-            b++;
         }
         if (b == n || peer_comment_line(p, ln + b, n - b)) {
             continue;
