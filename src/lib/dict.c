@@ -293,7 +293,7 @@ const char *actor_code_at(const struct actor *a, int32_t date) {
 
 /* ---- file reading ---- */
 
-tumen_status dict_read_file(const char *path, char **out, size_t *len, tumen_error *err) {
+tumen_status dict_read_raw(const char *path, char **out, size_t *len, tumen_error *err) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         return err_set(err, TUMEN_IO, path, 0, 0, "cannot open: %s", strerror(errno));
@@ -309,15 +309,28 @@ tumen_status dict_read_file(const char *path, char **out, size_t *len, tumen_err
             break;
         }
     }
-    bool ioerr = ferror(f) != 0;
+    int ioerr = ferror(f) ? errno : 0;
     fclose(f);
-    if (st != TUMEN_OK || ioerr) {
+    if (st == TUMEN_OK && ioerr == 0 && b.data == NULL) {
+        st = buf_add(&b, "", 0);
+    }
+    if (st != TUMEN_OK || ioerr != 0) {
         buf_fini(&b);
         return err_set(err, st != TUMEN_OK ? st : TUMEN_IO, path, 0, 0, "cannot read: %s",
-                       st != TUMEN_OK ? tumen_strerror(st) : "read error");
+                       st != TUMEN_OK ? tumen_strerror(st)
+                                      : ioerr > 0 ? strerror(ioerr) : "read error");
     }
-    if (b.data == NULL && buf_add(&b, "", 0) != TUMEN_OK) {
-        return err_set(err, TUMEN_NOMEM, path, 0, 0, "out of memory");
+    *out = b.data;
+    *len = b.len;
+    return TUMEN_OK;
+}
+
+tumen_status dict_read_file(const char *path, char **out, size_t *len, tumen_error *err) {
+    struct buf b;
+    buf_init(&b, (size_t)1 << 30);
+    tumen_status st = dict_read_raw(path, &b.data, &b.len, err);
+    if (st != TUMEN_OK) {
+        return st;
     }
     size_t bad = 0;
     if (tumen_utf8_check(b.data, b.len, &bad) != TUMEN_OK) {

@@ -216,8 +216,11 @@ tumen_status dict_load_tumen(struct tumen_dict *d, const char *path, tumen_error
 tumen_status dict_load_tabari(struct tumen_dict *d, const char *path, tumen_error *err);
 tumen_status dict_load_petrarch(struct tumen_dict *d, const char *path, tumen_error *err);
 
-/* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees). Rejects NUL
- * bytes and invalid UTF-8 with file:line:col. */
+/* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees *out), without
+ * checking its bytes. An empty file gives an empty buffer. */
+tumen_status dict_read_raw(const char *path, char **out, size_t *len, tumen_error *err);
+
+/* dict_read_raw(), then rejects NUL bytes and invalid UTF-8 with file:line:col. */
 tumen_status dict_read_file(const char *path, char **out, size_t *len, tumen_error *err);
 
 /* Verb forms via WordNet (lexicon.c): adds surface->lemma forms for every head lemma. */

@@ -70,30 +70,11 @@ bool peer_valid_actor_code(const char *code) {
 /* ---- files ---- */
 
 tumen_status peer_read_file(const char *path, char **out, size_t *len, tumen_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return err_set(err, TUMEN_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    }
     struct buf b;
     buf_init(&b, (size_t)1 << 30);
-    char chunk[65536];
-    size_t n;
-    tumen_status st = TUMEN_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        st = buf_add(&b, chunk, n);
-        if (st != TUMEN_OK) {
-            break;
-        }
-    }
-    bool ioerr = ferror(f) != 0;
-    fclose(f);
-    if (st == TUMEN_OK && !ioerr && b.data == NULL) {
-        st = buf_add(&b, "", 0);
-    }
-    if (st != TUMEN_OK || ioerr) {
-        buf_fini(&b);
-        return err_set(err, st != TUMEN_OK ? st : TUMEN_IO, path, 0, 0, "cannot read: %s",
-                       st != TUMEN_OK ? tumen_strerror(st) : strerror(errno));
+    tumen_status st = dict_read_raw(path, &b.data, &b.len, err);
+    if (st != TUMEN_OK) {
+        return st;
     }
     uint64_t line = 1, col = 1;
     for (size_t i = 0; i < b.len; i++) {

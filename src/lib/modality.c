@@ -326,17 +326,9 @@ static bool cue_words_complete(void) {
 #undef C
 }
 
-static bool sorted_s(const char *const *t, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(t[i - 1], t[i]) >= 0) {
-            return false;
-        }
-    }
-    return true;
-}
 
 bool modality_tables_sorted(void) {
-#define S(tab) sorted_s(tab, N(tab))
+#define S(tab) KEYS_SORTED(tab)
     return S(reporting_verbs) && S(attrib_adverbs) && S(unnamed_nouns) && S(deny_words) &&
            S(deny_adjectives) && S(calling_verbs) && S(fake_words) && S(claim_nouns) &&
            S(possibility_nouns) && S(possibility_adjs) && S(question_adjs) &&

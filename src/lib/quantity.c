@@ -237,31 +237,6 @@ static bool qty_word(const char *w, size_t n) {
 #undef W
 }
 
-
-static bool sorted_kv(const struct kv *t, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(t[i - 1].w, t[i].w) >= 0) {
-            return false;
-        }
-    }
-    return true;
-}
-static bool sorted_kd(const struct kd *t, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(t[i - 1].w, t[i].w) >= 0) {
-            return false;
-        }
-    }
-    return true;
-}
-static bool sorted_s(const char *const *t, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(t[i - 1], t[i]) >= 0) {
-            return false;
-        }
-    }
-    return true;
-}
 #define N(tab) (sizeof(tab) / sizeof((tab)[0]))
 
 static bool qty_words_complete(void) {
@@ -284,11 +259,11 @@ static bool qty_words_complete(void) {
 }
 
 bool quantity_tables_sorted(void) {
-    return sorted_kd(number_words, N(number_words)) && sorted_kd(scale_words, N(scale_words)) &&
-           sorted_kd(vague_words, N(vague_words)) &&
-           sorted_kd(fraction_words, N(fraction_words)) && sorted_kv(unit_words, N(unit_words)) &&
-           sorted_kv(currency_before, N(currency_before)) && sorted_s(label_words, N(label_words)) &&
-           sorted_s(unit_stoppers, N(unit_stoppers)) && sorted_s(month_words, N(month_words)) &&
+    return KEYS_SORTED(number_words) && KEYS_SORTED(scale_words) &&
+           KEYS_SORTED(vague_words) &&
+           KEYS_SORTED(fraction_words) && KEYS_SORTED(unit_words) &&
+           KEYS_SORTED(currency_before) && KEYS_SORTED(label_words) &&
+           KEYS_SORTED(unit_stoppers) && KEYS_SORTED(month_words) &&
            qty_words_complete();
 }
 

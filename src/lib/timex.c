@@ -154,26 +154,10 @@ static bool start_words_complete(void) {
     return true;
 }
 
-static bool sorted_kd(const struct kd *t, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(t[i - 1].w, t[i].w) >= 0) {
-            return false;
-        }
-    }
-    return true;
-}
-static bool sorted_s(const char *const *t, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(t[i - 1], t[i]) >= 0) {
-            return false;
-        }
-    }
-    return true;
-}
 
 bool timex_tables_sorted(void) {
-    return sorted_kd(months, N(months)) && sorted_s(month_cues, N(month_cues)) &&
-           sorted_s(span_nouns, N(span_nouns)) && sorted_kd(small_numbers, N(small_numbers)) &&
+    return KEYS_SORTED(months) && KEYS_SORTED(month_cues) &&
+           KEYS_SORTED(span_nouns) && KEYS_SORTED(small_numbers) &&
            start_words_complete();
 }
 

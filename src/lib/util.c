@@ -322,3 +322,16 @@ tumen_status err_set(tumen_error *e, tumen_status st, const char *file, uint64_t
     va_end(ap);
     return st;
 }
+
+bool keys_sorted(const void *tab, size_t n, size_t size) {
+    const char *prev = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *k;
+        memcpy(&k, (const char *)tab + i * size, sizeof k);
+        if (prev != NULL && strcmp(prev, k) >= 0) {
+            return false;
+        }
+        prev = k;
+    }
+    return true;
+}

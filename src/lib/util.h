@@ -25,6 +25,12 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 void arena_reset(struct arena *a);
 void arena_fini(struct arena *a);
 
+/* ---- sorted word tables ---- */
+/* True if the n elements of `size` bytes at tab, each starting with a `const char *` key,
+ * are in strictly increasing strcmp order (what bsearch on them needs). */
+bool keys_sorted(const void *tab, size_t n, size_t size);
+#define KEYS_SORTED(tab) keys_sorted((tab), sizeof(tab) / sizeof((tab)[0]), sizeof((tab)[0]))
+
 /* ---- growable array: ensures *cap >= need (elements of size elt); false on overflow/OOM ---- */
 bool grow(void **p, size_t *cap, size_t need, size_t elt);
 

@@ -1,4 +1,5 @@
-/* Unit tests for src/lib/util.c: arena, grow, capped buffer, interning, dates, err_set. */
+/* Unit tests for src/lib/util.c: arena, grow, capped buffer, interning, dates, err_set,
+ * sorted key tables. */
 #include "harness.h"
 #include "util.h"
 
@@ -401,6 +402,28 @@ TEST(err_set_truncates_long_text) {
     ASSERT_EQ_UINT(strlen(e.msg), sizeof e.msg - 1);
 }
 
+/* ---- sorted key tables ---- */
+
+struct kw {
+    const char *w;
+    int v;
+};
+
+TEST(keys_sorted_struct_and_string_tables) {
+    static const struct kw ok[] = {{"alpha", 1}, {"beta", 2}, {"gamma", 3}};
+    static const struct kw swapped[] = {{"alpha", 1}, {"gamma", 3}, {"beta", 2}};
+    static const struct kw dup[] = {{"alpha", 1}, {"alpha", 2}};
+    static const char *const words[] = {"a", "ab", "b"};
+    static const char *const words_bad[] = {"b", "a"};
+    ASSERT_TRUE(KEYS_SORTED(ok));
+    ASSERT_FALSE(KEYS_SORTED(swapped));
+    ASSERT_FALSE(KEYS_SORTED(dup)); /* strictly increasing: bsearch needs unique keys */
+    ASSERT_TRUE(KEYS_SORTED(words));
+    ASSERT_FALSE(KEYS_SORTED(words_bad));
+    ASSERT_TRUE(keys_sorted(ok, 0, sizeof ok[0]));
+    ASSERT_TRUE(keys_sorted(swapped, 1, sizeof swapped[0]));
+}
+
 int main(void) {
     RUN(arena_alloc_zeroed_and_aligned);
     RUN(arena_distinct_blocks_do_not_overlap);
@@ -429,5 +452,6 @@ int main(void) {
     RUN(err_set_fills_fields);
     RUN(err_set_null_error_and_null_file);
     RUN(err_set_truncates_long_text);
+    RUN(keys_sorted_struct_and_string_tables);
     return harness_summary();
 }
