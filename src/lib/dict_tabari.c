@@ -563,6 +563,17 @@ tumen_status peer_role_blocks(struct peer *p, struct peer_group *g, const char *
 }
 
 /* <NOUN> / <ADJECTIVE> lists: one phrase per line, no code. */
+/* A <NOUN>/<ADJECTIVE> section tag or its closer (t starts with '<'): sets *section to
+ * "<noun>", "<adjective>" or NULL (closed) and returns true; false for any other tag. */
+static bool noun_adj_tag(const char *t, size_t n, const char **section) {
+    bool noun = peer_section(t, n, "NOUN");
+    if (!noun && !peer_section(t, n, "ADJECTIVE")) {
+        return false;
+    }
+    *section = t[1] == '/' ? NULL : noun ? "<noun>" : "<adjective>";
+    return true;
+}
+
 static tumen_status list_word(struct peer *p, const char *name, const char *s, size_t n) {
     struct phrase ph;
     tumen_status st = peer_phrase(p, s, n, p->mode, &ph);
@@ -590,12 +601,8 @@ tumen_status peer_load_actors(struct peer *p, const char *text, size_t len) {
             continue;
         }
         if (ln[b] == '<') {
-            if (peer_section(ln + b, n - b, "NOUN") || peer_section(ln + b, n - b, "ADJECTIVE")) {
+            if (noun_adj_tag(ln + b, n - b, &section)) {
                 st = peer_group_flush(p, &g);
-                bool close = ln[b + 1] == '/';
-                section = close ? NULL
-                          : peer_section(ln + b, n - b, "NOUN") ? "<noun>"
-                                                                : "<adjective>";
                 continue;
             }
             if (p->mode == PEER_PETRARCH) {
@@ -719,11 +726,7 @@ static tumen_status tabari_agents(struct peer *p, const char *text, size_t len) 
             continue;
         }
         if (ln[b] == '<') {
-            if (peer_section(ln + b, n - b, "NOUN") || peer_section(ln + b, n - b, "ADJECTIVE")) {
-                bool close = ln[b + 1] == '/';
-                section = close ? NULL
-                          : peer_section(ln + b, n - b, "NOUN") ? "<noun>"
-                                                                : "<adjective>";
+            if (noun_adj_tag(ln + b, n - b, &section)) {
                 continue;
             }
             st = peer_err(p, TUMEN_SYNTAX, ln + b, "unknown section tag");
