@@ -1,6 +1,8 @@
 /* Store benchmark: ingest rate of synthetic events through the store API (the coder is not
  * involved), then the time of a dyad summary over the result.
- *   usage: bench_store DB [EVENTS [no-clusters]]   (default 2,000,000 events; DB is replaced)
+ *   usage: bench_store DB [EVENTS [no-clusters] [random-dates]]
+ *   (default 2,000,000 events; DB is replaced). Documents come in date order unless
+ *   random-dates; no-clusters stores without merging duplicates.
  * Prints "ingest: N events in S s = R events/s" and "dyad: ... ms". */
 #include "tumen_store.h"
 
@@ -48,43 +50,50 @@ int main(int argc, char **argv) {
     unlink(side);
     tumen_store *s = NULL;
     tumen_error err = {0};
-    unsigned flags = argc > 3 && strcmp(argv[3], "no-clusters") == 0 ? TUMEN_STORE_NO_CLUSTERS : 0;
+    unsigned flags = 0;
+    int random_dates = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "no-clusters") == 0) {
+            flags |= TUMEN_STORE_NO_CLUSTERS;
+        } else if (strcmp(argv[i], "random-dates") == 0) {
+            random_dates = 1;
+        } else {
+            fprintf(stderr, "bench_store: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
     if (tumen_store_new(path, flags, &s, &err) != TUMEN_OK) {
         fprintf(stderr, "open: %s\n", err.msg);
         return 1;
     }
-    const int per_doc = 20;
-    char text[2048];
-    char id[32], date[16];
-    double t0 = now();
-    long long done = 0, docno = 0;
-    while (done < total) {
-        int len = snprintf(text, sizeof text, "Synthetic document %lld. ", docno);
-        size_t sent_off[per_doc], sent_len[per_doc];
-        for (int i = 0; i < per_doc; i++) {
-            sent_off[i] = (size_t)len;
-            int n = snprintf(text + len, sizeof text - (size_t)len,
+    /* A pool of documents made before the clock starts, so that the figure is the store's:
+     * each stored document is a pool document with its own number written into the text
+     * (a new content hash), its own date, and its events' "when" years set from that date. */
+    enum { PER_DOC = 20, POOL = 4096 };
+    struct pool_doc {
+        char text[2048];
+        size_t len;
+        tumen_event ev[PER_DOC];
+        int when_back[PER_DOC]; /* -1: no when; else years before the document's */
+    };
+    struct pool_doc *pool = calloc(POOL, sizeof *pool);
+    if (pool == NULL) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    for (int k = 0; k < POOL; k++) {
+        struct pool_doc *pd = &pool[k];
+        int len = snprintf(pd->text, sizeof pd->text, "Synthetic document 0000000000000000. ");
+        for (int i = 0; i < PER_DOC; i++) {
+            size_t off = (size_t)len;
+            int n = snprintf(pd->text + len, sizeof pd->text - (size_t)len,
                              "Country %d acted toward country %d, some %d workers. ", i,
                              (int)(rnd() % 100), (int)(rnd() % 50000));
-            sent_len[i] = (size_t)n - 1;
             len += n;
-        }
-        snprintf(id, sizeof id, "d%lld", docno);
-        int y = 2000 + (int)(rnd() % 26), m = 1 + (int)(rnd() % 12);
-        snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, 1 + (int)(rnd() % 28));
-        tumen_doc doc = {id, text, (size_t)len, date, "https://example.org/x", "Synthetic"};
-        int is_new = 0;
-        if (tumen_store_doc_begin(s, &doc, &is_new, &err) != TUMEN_OK) {
-            fprintf(stderr, "doc_begin: %s\n", err.msg);
-            return 1;
-        }
-        for (int i = 0; i < per_doc && done < total; i++, done++) {
-            tumen_event e;
-            memset(&e, 0, sizeof e);
-            e.doc_text = text;
-            e.sentence = (uint32_t)i + 1;
-            e.sent.offset = sent_off[i];
-            e.sent.length = sent_len[i];
+            tumen_event *e = &pd->ev[i];
+            e->sentence = (uint32_t)i + 1;
+            e->sent.offset = off;
+            e->sent.length = (size_t)n - 1;
             /* a third of the events are Russia-North Korea, both ways */
             uint64_t r = rnd();
             const char *a = countries[r % 20], *b = countries[(r >> 8) % 20];
@@ -92,31 +101,76 @@ int main(int argc, char **argv) {
                 a = (r >> 16) & 1 ? "RUS" : "PRK";
                 b = (r >> 16) & 1 ? "PRK" : "RUS";
             }
-            snprintf(e.source, sizeof e.source, "%sGOV", a);
-            snprintf(e.target, sizeof e.target, "%s", b);
-            e.source_span.offset = sent_off[i];
-            e.source_span.length = 7;
+            snprintf(e->source, sizeof e->source, "%sGOV", a);
+            snprintf(e->target, sizeof e->target, "%s", b);
+            e->source_span.offset = off;
+            e->source_span.length = 7;
             const char *code = codes[(r >> 24) % 20];
-            snprintf(e.code, sizeof e.code, "%s", code);
-            snprintf(e.root, sizeof e.root, "%.2s", code);
-            if (tumen_cameo_lookup(code, &e.goldstein, &e.quad, NULL) != TUMEN_OK) {
-                e.quad = 1;
+            snprintf(e->code, sizeof e->code, "%s", code);
+            snprintf(e->root, sizeof e->root, "%.2s", code);
+            if (tumen_cameo_lookup(code, &e->goldstein, &e->quad, NULL) != TUMEN_OK) {
+                e->quad = 1;
             }
-            e.modality = (tumen_modality)((r >> 32) % 6);
-            e.probability = -1;
+            e->modality = (tumen_modality)((r >> 32) % 6);
+            e->probability = -1;
             if ((r >> 40) % 4 == 0) {
-                e.quantity.present = 1;
-                e.quantity.value = (double)((r >> 44) % 50000);
-                snprintf(e.quantity.unit, sizeof e.quantity.unit, "workers");
+                e->quantity.present = 1;
+                e->quantity.value = (double)((r >> 44) % 50000);
+                snprintf(e->quantity.unit, sizeof e->quantity.unit, "workers");
             }
-            if ((r >> 50) % 2 == 0) {
-                snprintf(e.when, sizeof e.when, "%04d", y - (int)((r >> 52) % 3));
+            pd->when_back[i] = (r >> 50) % 2 == 0 ? (int)((r >> 52) % 3) : -1;
+            e->verb.offset = off + 8;
+            e->verb.length = 5;
+            e->pattern_file = "data/verbs/bench.verbs";
+            e->pattern_line = (uint32_t)(r % 1000);
+            e->channel = channels[(r >> 56) % 9];
+        }
+        pd->len = (size_t)len;
+    }
+    char text[2048];
+    char id[32], date[16];
+    double t0 = now();
+    long long done = 0, docno = 0;
+    while (done < total) {
+        struct pool_doc *pd = &pool[docno % POOL];
+        memcpy(text, pd->text, pd->len);
+        for (long long v = docno, i = 34; i >= 19; i--, v /= 10) {
+            text[i] = (char)('0' + v % 10); /* "Synthetic document " is 19 bytes */
+        }
+        /* documents arrive in date order, 2000-01 to 2025-12, as a news stream does; with
+         * random-dates each one gets a random month of those 26 years */
+        int mi = random_dates ? (int)(rnd() % 312)
+                              : (int)((docno * PER_DOC * 312) / (total + PER_DOC));
+        int y = 2000 + mi / 12, m = 1 + mi % 12, dd = 1 + (int)(docno % 28);
+        memcpy(date, "0000-00-00", 11);
+        date[0] = (char)('0' + y / 1000);
+        date[1] = (char)('0' + y / 100 % 10);
+        date[2] = (char)('0' + y / 10 % 10);
+        date[3] = (char)('0' + y % 10);
+        date[5] = (char)('0' + m / 10);
+        date[6] = (char)('0' + m % 10);
+        date[8] = (char)('0' + dd / 10);
+        date[9] = (char)('0' + dd % 10);
+        memcpy(id, "d", 2);
+        memcpy(id + 1, text + 19, 16);
+        id[17] = '\0';
+        tumen_doc doc = {id, text, pd->len, date, "https://example.org/x", "Synthetic"};
+        int is_new = 0;
+        if (tumen_store_doc_begin(s, &doc, &is_new, &err) != TUMEN_OK) {
+            fprintf(stderr, "doc_begin: %s\n", err.msg);
+            return 1;
+        }
+        for (int i = 0; i < PER_DOC && done < total; i++, done++) {
+            tumen_event e = pd->ev[i];
+            e.doc_text = text;
+            if (pd->when_back[i] >= 0) {
+                int wy = y - pd->when_back[i];
+                e.when[0] = (char)('0' + wy / 1000);
+                e.when[1] = (char)('0' + wy / 100 % 10);
+                e.when[2] = (char)('0' + wy / 10 % 10);
+                e.when[3] = (char)('0' + wy % 10);
+                e.when[4] = '\0';
             }
-            e.verb.offset = sent_off[i] + 8;
-            e.verb.length = 5;
-            e.pattern_file = "data/verbs/bench.verbs";
-            e.pattern_line = (uint32_t)(r % 1000);
-            e.channel = channels[(r >> 56) % 9];
             tumen_store_add_event(s, &e);
         }
         if (tumen_store_doc_end(s, 1, &err) != TUMEN_OK) {
@@ -133,6 +187,7 @@ int main(int argc, char **argv) {
     printf("ingest: %lld events (%lld documents) in %.2f s = %.0f events/s\n", done, docno,
            t1 - t0, (double)done / (t1 - t0));
     tumen_store_free(s);
+    free(pool);
 
     if (tumen_store_new(path, TUMEN_STORE_READONLY, &s, &err) != TUMEN_OK) {
         fprintf(stderr, "open: %s\n", err.msg);

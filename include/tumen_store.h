@@ -28,7 +28,8 @@ enum {
 };
 
 /* Opens (creating if needed, unless TUMEN_STORE_READONLY) the store at path, e.g. "tumen.db".
- * Sets WAL mode and synchronous=NORMAL and creates the schema. The caller owns *out. */
+ * Sets WAL mode, synchronous=NORMAL and (for a new file) 64 KiB pages, and creates the
+ * schema. The caller owns *out. */
 TUMEN_EXPORT TUMEN_NODISCARD tumen_status tumen_store_new(const char *path, unsigned flags,
                                                           tumen_store **out, tumen_error *err);
 
@@ -67,7 +68,8 @@ TUMEN_EXPORT TUMEN_NODISCARD tumen_status tumen_store_doc_end(tumen_store *s, in
  * uncommitted batch. */
 TUMEN_EXPORT TUMEN_NODISCARD tumen_status tumen_store_flush(tumen_store *s, tumen_error *err);
 
-/* Counts in the store; any pointer may be NULL. */
+/* Counts in the store: documents, events, and merged clusters (two or more mentions; an
+ * event alone is its own cluster and has no clusters row). Any pointer may be NULL. */
 TUMEN_EXPORT TUMEN_NODISCARD tumen_status tumen_store_counts(tumen_store *s, uint64_t *docs,
                                                              uint64_t *events,
                                                              uint64_t *clusters,

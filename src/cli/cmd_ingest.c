@@ -236,7 +236,7 @@ int cmd_ingest(int argc, char **argv) {
         if (tumen_store_counts(g.store, &docs, &events, &ncl, &err) == TUMEN_OK) {
             fprintf(stderr,
                     "tumen: ingest: %llu new of %llu documents, %llu events; %s now holds "
-                    "%llu documents, %llu events, %llu clusters\n",
+                    "%llu documents, %llu events, %llu merged clusters\n",
                     (unsigned long long)g.new_docs, (unsigned long long)g.docs,
                     (unsigned long long)g.events, db, (unsigned long long)docs,
                     (unsigned long long)events, (unsigned long long)ncl);

@@ -1,8 +1,9 @@
 /* Dyad analytics, the actor network and the evidence list over the event store.
  *
- * Dyad summaries and the network read the dyad_month aggregate table (maintained at ingest),
+ * Dyad summaries and the network read the agg_cells aggregate table (maintained at ingest),
  * so they cost the number of (dyad, month, channel, quad, modality) cells, not the number
- * of events. The evidence list reads events through the events_dyad index. */
+ * of events; a dyad's cells are one key range per direction. The evidence list finds the
+ * documents of a dyad through doc_terms and reads their events through the events view. */
 #include "store_impl.h"
 
 #include "cameo.h"
@@ -110,7 +111,70 @@ static int cmp_period(const void *a, const void *b) {
     return (x->key > y->key) - (x->key < y->key);
 }
 
-static const char facts_sql[] = " AND modality IN ('asserted','reported')";
+/* The id of a country in the countries table, 0 when the store has none. */
+static int64_t country_id(tumen_store *s, const char *code) {
+    sqlite3_stmt *q = NULL;
+    int64_t id = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM countries WHERE code=?", -1, &q, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            id = sqlite3_column_int64(q, 0);
+        }
+    }
+    sqlite3_finalize(q);
+    return id;
+}
+
+/* The channels table as an array indexed by id (names owned by the array; free with
+ * free_names). */
+static tumen_status channel_names(tumen_store *s, char ***out, size_t *n, tumen_error *err) {
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, name FROM channels ORDER BY id", -1, &q, NULL) !=
+        SQLITE_OK) {
+        return store_db_error(s, err, "read channels");
+    }
+    char **names = NULL;
+    size_t cap = 0, len = 0;
+    tumen_status st = TUMEN_OK;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        const char *name = (const char *)sqlite3_column_text(q, 1);
+        if (id < 1 || id > AGG_MAX_CHANNEL || name == NULL) {
+            continue;
+        }
+        if (!grow((void **)&names, &cap, (size_t)id + 1, sizeof *names)) {
+            st = TUMEN_NOMEM;
+            break;
+        }
+        while (len <= (size_t)id) {
+            names[len++] = NULL;
+        }
+        if ((names[id] = xstrdup(name)) == NULL) {
+            st = TUMEN_NOMEM;
+            break;
+        }
+    }
+    sqlite3_finalize(q);
+    if (st == TUMEN_OK && rc != SQLITE_DONE) {
+        st = store_db_error(s, err, "read channels");
+    } else if (st != TUMEN_OK) {
+        st = err_set(err, st, s->path, 0, 0, "out of memory");
+    }
+    *out = names;
+    *n = len;
+    return st;
+}
+
+static void free_names(char **names, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+}
 
 tumen_status tumen_store_dyad(tumen_store *s, const tumen_dyad_query *q, tumen_dyad_summary **out,
                               tumen_error *err) {
@@ -118,23 +182,25 @@ tumen_status tumen_store_dyad(tumen_store *s, const tumen_dyad_query *q, tumen_d
     if (q->a == NULL || q->b == NULL) {
         return err_set(err, TUMEN_INVALID, s->path, 0, 0, "a dyad needs two countries");
     }
-    char sql[600];
-    snprintf(sql, sizeof sql,
-             "SELECT month, channel, quad, sum(events), sum(goldstein_sum), sum(coop), "
-             "sum(conflict) FROM dyad_month WHERE ((source_country=?1 AND target_country=?2)"
-             " OR (?3=0 AND source_country=?2 AND target_country=?1))%s%s "
-             "GROUP BY month, channel, quad",
-             q->channel ? " AND channel=?4" : "", q->facts_only ? facts_sql : "");
+    char **names = NULL;
+    size_t nnames = 0;
+    tumen_status cst = channel_names(s, &names, &nnames, err);
+    if (cst != TUMEN_OK) {
+        return cst;
+    }
+    int64_t ida = country_id(s, q->a), idb = country_id(s, q->b);
+    /* a dyad's cells: one key range per direction, grouped by month code, channel, quad */
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT (key >> 16) & 131071, (key >> 6) & 1023, (key >> 3) & 7, "
+                           "sum(events), sum(goldstein_sum), sum(coop), sum(conflict) "
+                           "FROM agg_cells WHERE key >= ?1 AND key < ?2 AND "
+                           "(?3 = 0 OR (key & 7) <= 1) GROUP BY 1, 2, 3",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free_names(names, nnames);
         return store_db_error(s, err, "dyad query");
     }
-    sqlite3_bind_text(st, 1, q->a, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, q->b, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, q->directed != 0);
-    if (q->channel) {
-        sqlite3_bind_text(st, 4, q->channel, -1, SQLITE_STATIC);
-    }
+    int ndir = q->directed || ida == idb ? 1 : 2;
     /* pass 1: rows, and the channel list (the table's channels first, in its order) */
     struct row {
         int32_t month;
@@ -151,28 +217,43 @@ tumen_status tumen_store_dyad(tumen_store *s, const tumen_dyad_query *q, tumen_d
         }
     }
     int rc = SQLITE_DONE;
-    while (rcst == TUMEN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!grow((void **)&rows, &cap_rows, nrows + 1, sizeof *rows)) {
-            rcst = TUMEN_NOMEM;
-            break;
+    for (int dir = 0; rcst == TUMEN_OK && ida && idb && dir < ndir; dir++) {
+        uint64_t x = (uint64_t)(dir ? idb : ida), y = (uint64_t)(dir ? ida : idb);
+        uint64_t lo = x << AGG_SRC_SHIFT | y << AGG_TGT_SHIFT;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)lo);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)(lo + (1ull << AGG_TGT_SHIFT)));
+        sqlite3_bind_int(st, 3, q->facts_only != 0);
+        while (rcst == TUMEN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t chid = sqlite3_column_int64(st, 1);
+            const char *ch = chid > 0 && (size_t)chid < nnames && names[chid] ? names[chid]
+                                                                             : "other";
+            if (q->channel && strcmp(q->channel, ch) != 0) {
+                continue;
+            }
+            if (!grow((void **)&rows, &cap_rows, nrows + 1, sizeof *rows)) {
+                rcst = TUMEN_NOMEM;
+                break;
+            }
+            struct row *r = &rows[nrows++];
+            int32_t mc = sqlite3_column_int(st, 0);
+            r->month = mc / 13 * 100 + mc % 13;
+            r->ci = add_channel_name(d, s->channels, ch);
+            r->quad = sqlite3_column_int(st, 2);
+            r->n = sqlite3_column_int64(st, 3);
+            r->gsum = sqlite3_column_double(st, 4);
+            r->coop = sqlite3_column_double(st, 5);
+            r->conflict = sqlite3_column_double(st, 6);
+            if (r->ci < 0) {
+                rcst = TUMEN_NOMEM;
+            }
         }
-        struct row *r = &rows[nrows++];
-        const char *ch = (const char *)sqlite3_column_text(st, 1);
-        r->month = sqlite3_column_int(st, 0);
-        r->ci = add_channel_name(d, s->channels, ch ? ch : "other");
-        r->quad = sqlite3_column_int(st, 2);
-        r->n = sqlite3_column_int64(st, 3);
-        r->gsum = sqlite3_column_double(st, 4);
-        r->coop = sqlite3_column_double(st, 5);
-        r->conflict = sqlite3_column_double(st, 6);
-        if (r->ci < 0) {
-            rcst = TUMEN_NOMEM;
+        if (rcst == TUMEN_OK && rc != SQLITE_DONE) {
+            rcst = store_db_error(s, err, "dyad query");
         }
-    }
-    if (rcst == TUMEN_OK && rc != SQLITE_DONE) {
-        rcst = store_db_error(s, err, "dyad query");
     }
     sqlite3_finalize(st);
+    free_names(names, nnames);
     /* pass 2: periods */
     size_t nch = d && d->nchannels ? d->nchannels : 1;
     size_t cap_periods = 0;
@@ -269,16 +350,19 @@ tumen_status tumen_store_actors(tumen_store *s, size_t top, const char *around, 
                                 tumen_actor_edge **out, size_t *n, tumen_error *err) {
     *out = NULL;
     *n = 0;
-    char sql[400];
-    snprintf(sql, sizeof sql,
-             "SELECT source_country, target_country, sum(events), sum(goldstein_sum), sum(coop),"
-             " sum(conflict) FROM dyad_month WHERE quad>0 AND source_country<>'---' AND "
-             "target_country<>'---' AND source_country<>target_country%s GROUP BY 1,2",
-             facts_only ? facts_sql : "");
+    /* facts: modality asserted (0) or reported (1); events: quad > 0 */
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT s.code, t.code, x.n, x.g, x.c, x.k FROM (SELECT key >> 47 AS "
+                           "a, (key >> 33) & 16383 AS b, sum(events) AS n, sum(goldstein_sum) "
+                           "AS g, sum(coop) AS c, sum(conflict) AS k FROM agg_cells WHERE "
+                           "(key >> 3) & 7 > 0 AND (?1 = 0 OR (key & 7) <= 1) GROUP BY 1, 2) x "
+                           "JOIN countries s ON s.id = x.a JOIN countries t ON t.id = x.b "
+                           "WHERE s.code <> '---' AND t.code <> '---' AND x.a <> x.b",
+                           -1, &st, NULL) != SQLITE_OK) {
         return store_db_error(s, err, "actors query");
     }
+    sqlite3_bind_int(st, 1, facts_only != 0);
     tumen_actor_edge *e = NULL;
     size_t ne = 0, cap = 0;
     int rc;
@@ -367,12 +451,19 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
     tumen_status st = buf_adds(
         &sql,
         "SELECT e.id, e.cluster, coalesce(e.date,''), d.doc_id, d.title, d.url, d.date, "
-        "e.sentence_no, s.text, e.kind, e.source, e.target, e.code, e.channel, e.goldstein, "
-        "e.quad, e.modality, e.attributed_to, e.cue_text, e.probability_words, e.verb_text, "
-        "e.probability, e.qty_value, e.qty_low, e.qty_approx, e.qty_bound, e.qty_unit, "
-        "e.qty_text, e.event_time, e.pattern, c.mentions, c.sources "
-        "FROM events e JOIN documents d ON d.id=e.doc JOIN sentences s ON s.id=e.sentence "
+        "e.sentence_no, e.sentence_text, e.kind, e.source, e.target, e.code, e.channel, "
+        "e.goldstein, e.quad, e.modality, e.attributed_to, e.cue_text, e.probability_words, "
+        "e.verb_text, e.probability, e.qty_value, e.qty_low, e.qty_approx, e.qty_bound, "
+        "e.qty_unit, e.qty_text, e.event_time, e.pattern, "
+        "CASE WHEN e.cluster IS NULL THEN 0 ELSE coalesce(c.mentions, 1) END, "
+        "CASE WHEN e.cluster IS NULL THEN 0 ELSE coalesce(c.sources, 1) END "
+        "FROM events e JOIN documents d ON d.id=e.doc "
         "LEFT JOIN clusters c ON c.id=e.cluster WHERE 1");
+    char match[64];
+    if (st == TUMEN_OK && store_terms_query(q->a, q->b, q->directed, match)) {
+        st = buf_adds(&sql, " AND e.doc IN (SELECT rowid FROM doc_terms WHERE doc_terms "
+                            "MATCH ?6)");
+    }
     if (q->a && q->b) {
         st = st ? st
                 : buf_adds(&sql, q->directed
@@ -418,7 +509,7 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
         st = st ? st : buf_adds(&sql, " AND e.qty_value IS NOT NULL");
     }
     if (q->one_per_cluster) {
-        st = st ? st : buf_adds(&sql, " AND (e.cluster IS NULL OR e.id=c.first_event)");
+        st = st ? st : buf_adds(&sql, " AND (c.id IS NULL OR e.id=c.first_event)");
     }
     st = st ? st : buf_adds(&sql, " ORDER BY e.date_key, e.id");
     if (q->limit) {
@@ -445,6 +536,9 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
     }
     sqlite3_bind_int(qs, 4, since);
     sqlite3_bind_int(qs, 5, until);
+    if (store_terms_query(q->a, q->b, q->directed, match)) {
+        sqlite3_bind_text(qs, 6, match, -1, SQLITE_TRANSIENT);
+    }
     int rc;
     st = TUMEN_OK;
     while ((rc = sqlite3_step(qs)) == SQLITE_ROW) {

@@ -38,17 +38,25 @@ static bool in_list(const char *code, const char *const *list, size_t n) {
 }
 
 void cluster_family(const tumen_event *ev, char out[32]) {
+    const char *f;
     if (ev->kind == TUMEN_KIND_STATISTIC) {
         snprintf(out, 32, "stat:%s", ev->quantity.present ? ev->quantity.unit : "");
-    } else if (in_list(ev->code, econ_codes, sizeof econ_codes / sizeof econ_codes[0])) {
-        snprintf(out, 32, "econ");
-    } else if (in_list(ev->code, mil_codes, sizeof mil_codes / sizeof mil_codes[0])) {
-        snprintf(out, 32, "mil");
-    } else if (strcmp(ev->code, "057") == 0) {
-        snprintf(out, 32, "agree");
-    } else {
-        snprintf(out, 32, "r%.2s", ev->code);
+        return;
     }
+    if (in_list(ev->code, econ_codes, sizeof econ_codes / sizeof econ_codes[0])) {
+        f = "econ";
+    } else if (in_list(ev->code, mil_codes, sizeof mil_codes / sizeof mil_codes[0])) {
+        f = "mil";
+    } else if (strcmp(ev->code, "057") == 0) {
+        f = "agree";
+    } else {
+        out[0] = 'r';
+        out[1] = ev->code[0];
+        out[2] = ev->code[0] ? ev->code[1] : '\0';
+        out[3] = '\0';
+        return;
+    }
+    memcpy(out, f, strlen(f) + 1);
 }
 
 static char mode_of(tumen_modality m) {
@@ -220,34 +228,110 @@ static tumen_status mark_dirty(tumen_store *s, struct cl *c) {
     return TUMEN_OK;
 }
 
-/* Loads the stored clusters of key k (first use of k since the cache was cleared). */
+void cluster_term(const char *key, char out[18]) {
+    static const char hex[] = "0123456789abcdef";
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        h = (h ^ *p) * 0x100000001b3ull;
+    }
+    out[0] = 'k';
+    for (int i = 0; i < 16; i++) {
+        out[1 + i] = hex[(h >> (60 - 4 * i)) & 15];
+    }
+    out[17] = '\0';
+}
+
+static size_t common_prefix(const char *a, const char *b);
+
+/* Rebuilds the stored clusters of key k from their events (first use of k since the cache
+ * was cleared): the documents come from doc_terms, the events are those whose "ck" is the
+ * key, grouped by cluster id. A cluster's time is the common prefix of its mentions' times,
+ * which is what assigning them one by one made it. */
 static tumen_status load_key(tumen_store *s, uint32_t k, const char *key, tumen_error *err) {
     s->cl_keyinfo[k].loaded = 1;
     if (s->cl_complete) {
         return TUMEN_OK; /* everything stored is cached already */
     }
+    char term[18];
+    cluster_term(key, term);
     sqlite3_stmt *q = s->sel_cl;
     sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 1, term, 17, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, key, -1, SQLITE_TRANSIENT);
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct cl *c = new_cl(s, k, (const char *)sqlite3_column_text(q, 1));
-        if (c == NULL) {
-            sqlite3_reset(q);
-            return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    struct cl cur;
+    int have = 0;
+    char cur_time[11] = "";
+    tumen_status st = TUMEN_OK;
+    for (;;) {
+        rc = sqlite3_step(q);
+        int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 2) : -1;
+        if (have && (rc != SQLITE_ROW || id != cur.id)) {
+            struct cl *c = new_cl(s, k, cur_time);
+            if (c == NULL) {
+                st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+                break;
+            }
+            int32_t keep_k = c->next_k, keep_b = c->next_b;
+            uint32_t keep_key = c->key;
+            char keep_time[11];
+            memcpy(keep_time, c->time, sizeof keep_time);
+            *c = cur;
+            c->next_k = keep_k;
+            c->next_b = keep_b;
+            c->key = keep_key;
+            memcpy(c->time, keep_time, sizeof keep_time);
+            have = 0;
         }
-        c->id = sqlite3_column_int64(q, 0);
-        c->first_key = sqlite3_column_int(q, 2);
-        c->last_key = sqlite3_column_int(q, 3);
-        c->mentions = sqlite3_column_int64(q, 4);
-        c->sources = sqlite3_column_int64(q, 5);
-        c->first_event = sqlite3_column_int64(q, 6);
+        if (rc != SQLITE_ROW) {
+            break;
+        }
+        /* columns: doc first event, event id, cluster, when, date, date key, code, quad,
+         * statistic */
+        const char *w = (const char *)sqlite3_column_text(q, 3);
+        const char *d = (const char *)sqlite3_column_text(q, 4);
+        char t[11];
+        if (w && *w) {
+            copy_str(t, sizeof t, w);
+        } else {
+            copy_str(t, 8, d ? d : "");
+        }
+        int32_t dk = sqlite3_column_int(q, 5);
+        int64_t doc = sqlite3_column_int64(q, 0);
+        if (!have) {
+            memset(&cur, 0, sizeof cur);
+            cur.id = id;
+            cur.first_event = sqlite3_column_int64(q, 1);
+            copy_str(cur.code, sizeof cur.code, (const char *)sqlite3_column_text(q, 6));
+            cur.quad = (int8_t)sqlite3_column_int(q, 7);
+            memcpy(cur_time, t, sizeof t);
+            have = 1;
+        } else if (t[0]) {
+            if (cur_time[0] == '\0') {
+                memcpy(cur_time, t, sizeof t);
+            } else {
+                cur_time[common_prefix(cur_time, t)] = '\0';
+            }
+        }
+        cur.mentions++;
+        if (cur.last_doc != doc) {
+            cur.sources++;
+            cur.last_doc = doc;
+        }
+        if (dk > 0) {
+            if (cur.first_key == 0 || dk < cur.first_key) {
+                cur.first_key = dk;
+            }
+            if (dk > cur.last_key) {
+                cur.last_key = dk;
+            }
+        }
     }
     sqlite3_reset(q);
-    if (rc != SQLITE_DONE) {
-        return store_db_error(s, err, "read clusters");
+    if (st == TUMEN_OK && rc != SQLITE_DONE) {
+        st = store_db_error(s, err, "read clusters");
     }
-    return TUMEN_OK;
+    return st;
 }
 
 static size_t common_prefix(const char *a, const char *b) {
@@ -305,12 +389,12 @@ static void consider_bucket(const tumen_store *s, uint32_t k, uint32_t tag, cons
     }
 }
 
-tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int64_t event_row,
+tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, int64_t event_id,
                             tumen_error *err) {
     const tumen_event *e = &p->ev;
     char a[4], b[4];
-    store_country(e->source, a);
-    store_country(e->target, b);
+    memcpy(a, p->sc, 4);
+    memcpy(b, p->tc, 4);
     if (strcmp(a, "---") == 0 || strcmp(b, "---") == 0) {
         return TUMEN_OK;
     }
@@ -324,11 +408,27 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
         memcpy(a, b, 4);
         memcpy(b, tmp, 4);
     }
+    /* "<a><'>' or '='><b>|<family>|<channel>|<mode>" */
     char key[160];
-    snprintf(key, sizeof key, "%s%c%s|%s|%s|%c", a, sym ? '=' : '>', b, family, e->channel,
-             mode);
+    size_t kl = 0, fl = strlen(family), cl = strlen(e->channel);
+    if (cl > sizeof key - 48) {
+        cl = sizeof key - 48; /* channels are short; a long one is cut, consistently */
+    }
+    memcpy(key, a, 3);
+    key[3] = sym ? '=' : '>';
+    memcpy(key + 4, b, 3);
+    key[7] = '|';
+    kl = 8;
+    memcpy(key + kl, family, fl);
+    kl += fl;
+    key[kl++] = '|';
+    memcpy(key + kl, e->channel, cl);
+    kl += cl;
+    key[kl++] = '|';
+    key[kl++] = mode;
+    key[kl] = '\0';
     size_t nkeys = s->cl_keys.n;
-    uint32_t k = intern_add(&s->cl_keys, key, strlen(key));
+    uint32_t k = intern_add(&s->cl_keys, key, kl);
     if (k == TUMEN_NOID) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
@@ -376,11 +476,10 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
         if (c == NULL) {
             return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
         }
-        c->id = s->next_cluster_id++;
-        c->is_new = 1;
+        c->id = event_id;
         copy_str(c->code, sizeof c->code, e->kind == TUMEN_KIND_STATISTIC ? "--" : e->code);
         c->quad = (int8_t)(e->kind == TUMEN_KIND_STATISTIC ? 0 : e->quad);
-        c->first_event = event_row;
+        c->first_event = event_id;
         p->cluster_rule = "new";
     } else {
         c = &s->cls[ch.best];
@@ -408,11 +507,11 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
     c->mentions++;
-    if (c->last_doc != doc_row) {
+    if (c->last_doc != doc_first) {
         /* a document's events are assigned together, so a change of document is a new
          * source; documents are never revisited (re-ingesting is a no-op) */
         c->sources++;
-        c->last_doc = doc_row;
+        c->last_doc = doc_first;
     }
     if (p->date_key > 0) {
         if (c->first_key == 0 || p->date_key < c->first_key) {
@@ -423,6 +522,7 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int6
         }
     }
     p->cluster = c->id;
+    p->cluster_key = intern_str(&s->cl_keys, k);
     return TUMEN_OK;
 }
 
@@ -441,49 +541,40 @@ static void bind_key_date(sqlite3_stmt *q, int i, int32_t key) {
 }
 
 tumen_status cluster_flush(tumen_store *s, tumen_error *err) {
-    /* new clusters first, in id order (appended), then updates of older ones */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t n = 0; n < s->ndirty; n++) {
-            const struct cl *c = &s->cls[s->cl_dirty[n]];
-            if (c->is_new != (pass == 0)) {
-                continue;
-            }
-            sqlite3_stmt *q;
-            if (c->is_new) {
-                const struct cl_key *ki = &s->cl_keyinfo[c->key];
-                q = s->ins_cl;
-                sqlite3_reset(q);
-                sqlite3_bind_int64(q, 1, c->id);
-                sqlite3_bind_text(q, 2, intern_str(&s->cl_keys, c->key), -1, SQLITE_STATIC);
-                sqlite3_bind_text(q, 3, ki->src, -1, SQLITE_STATIC);
-                sqlite3_bind_text(q, 4, ki->tgt, -1, SQLITE_STATIC);
-                sqlite3_bind_int(q, 5, ki->symmetric);
-                sqlite3_bind_text(q, 6, ki->family, -1, SQLITE_STATIC);
-                sqlite3_bind_text(q, 7, ki->channel, -1, SQLITE_STATIC);
-                sqlite3_bind_text(q, 8, ki->mode, -1, SQLITE_STATIC);
-                sqlite3_bind_text(q, 9, c->code, -1, SQLITE_STATIC);
-                sqlite3_bind_int(q, 10, c->quad);
-                sqlite3_bind_int64(q, 18, c->first_event);
-            } else {
-                q = s->up_cl;
-                sqlite3_reset(q);
-                sqlite3_bind_int64(q, 1, c->id);
-            }
-            bind_text_or_null(q, 11, c->time);
-            bind_key_date(q, 12, c->first_key);
-            bind_key_date(q, 13, c->last_key);
-            sqlite3_bind_int(q, 14, c->first_key);
-            sqlite3_bind_int(q, 15, c->last_key);
-            sqlite3_bind_int64(q, 16, c->mentions);
-            sqlite3_bind_int64(q, 17, c->sources);
-            if (sqlite3_step(q) != SQLITE_DONE) {
-                return store_db_error(s, err, "write cluster");
-            }
-        }
-    }
+    sqlite3_stmt *q = s->put_cl;
     for (size_t n = 0; n < s->ndirty; n++) {
-        s->cls[s->cl_dirty[n]].dirty = 0;
-        s->cls[s->cl_dirty[n]].is_new = 0;
+        struct cl *c = &s->cls[s->cl_dirty[n]];
+        c->dirty = 0;
+        if (c->mentions < 2) {
+            continue; /* a single mention is just its event */
+        }
+        const struct cl_key *ki = &s->cl_keyinfo[c->key];
+        const char *key = intern_str(&s->cl_keys, c->key);
+        char term[18];
+        cluster_term(key, term);
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, c->id);
+        sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, term, 17, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 4, ki->src, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 5, ki->tgt, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 6, ki->symmetric);
+        sqlite3_bind_text(q, 7, ki->family, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 8, ki->channel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 9, ki->mode, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 10, c->code, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 11, c->quad);
+        bind_text_or_null(q, 12, c->time);
+        bind_key_date(q, 13, c->first_key);
+        bind_key_date(q, 14, c->last_key);
+        sqlite3_bind_int(q, 15, c->first_key);
+        sqlite3_bind_int(q, 16, c->last_key);
+        sqlite3_bind_int64(q, 17, c->mentions);
+        sqlite3_bind_int64(q, 18, c->sources);
+        sqlite3_bind_int64(q, 19, c->first_event);
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            return store_db_error(s, err, "write cluster");
+        }
     }
     s->ndirty = 0;
     return TUMEN_OK;

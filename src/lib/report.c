@@ -635,14 +635,20 @@ static void sources_list(struct w *w, tumen_store *s, const char *a, const char 
     sqlite3_stmt *q = NULL;
     const char *sql =
         "SELECT d.doc_id, coalesce(d.title,''), coalesce(d.date,''), coalesce(d.url,''), "
-        "count(*) FROM events e JOIN documents d ON d.id=e.doc WHERE e.source_country IN "
-        "(?1,?2) OR e.target_country IN (?1,?2) GROUP BY d.id ORDER BY d.date, d.id";
+        "count(*) FROM events e JOIN documents d ON d.id=e.doc WHERE (?3 IS NULL OR e.doc IN "
+        "(SELECT rowid FROM doc_terms WHERE doc_terms MATCH ?3)) AND (e.source_country IN "
+        "(?1,?2) OR e.target_country IN (?1,?2)) GROUP BY d.id ORDER BY d.date, d.id";
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
         w->st = TUMEN_DB;
         return;
     }
     sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
+    char ma[64], mb[64], match[140];
+    if (store_terms_query(a, NULL, 0, ma) && store_terms_query(b, NULL, 0, mb)) {
+        snprintf(match, sizeof match, "%s OR %s", ma, mb);
+        sqlite3_bind_text(q, 3, match, -1, SQLITE_TRANSIENT);
+    }
     put(w, "<ul class=\"src\">");
     int nrows = 0;
     while (sqlite3_step(q) == SQLITE_ROW && w->st == TUMEN_OK) {
@@ -760,11 +766,17 @@ tumen_status tumen_store_report(tumen_store *s, const tumen_report_options *o, c
         sqlite3_stmt *qd = NULL;
         if (sqlite3_prepare_v2(s->db,
                                "SELECT count(DISTINCT doc) FROM events WHERE "
-                               "(source_country=?1 AND target_country=?2) OR "
-                               "(source_country=?2 AND target_country=?1)",
+                               "(?3 IS NULL OR doc IN (SELECT rowid FROM doc_terms WHERE "
+                               "doc_terms MATCH ?3)) AND "
+                               "((source_country=?1 AND target_country=?2) OR "
+                               "(source_country=?2 AND target_country=?1))",
                                -1, &qd, NULL) == SQLITE_OK) {
             sqlite3_bind_text(qd, 1, o->a, -1, SQLITE_STATIC);
             sqlite3_bind_text(qd, 2, o->b, -1, SQLITE_STATIC);
+            char match[64];
+            if (store_terms_query(o->a, o->b, 0, match)) {
+                sqlite3_bind_text(qd, 3, match, -1, SQLITE_TRANSIENT);
+            }
             if (sqlite3_step(qd) == SQLITE_ROW) {
                 docs = (uint64_t)sqlite3_column_int64(qd, 0);
             }

@@ -3,6 +3,7 @@
 #include "store_impl.h"
 
 #include "cameo.h"
+#include "sink.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -105,11 +106,19 @@ static void sha256_hex(const void *data, size_t len, char out[65]) {
 
 /* ---- schema ---------------------------------------------------------------------------- */
 
-/* Span texts are not stored twice: the views below cut them out of documents.text by their
- * byte offsets. SPAN(x) is the text of span x of event row e. */
-#define SPAN(x)                                                                                 \
-    "(SELECT CAST(substr(CAST(d.text AS BLOB), e." x "_start + 1, e." x "_end - e." x          \
-    "_start) AS TEXT) FROM documents d WHERE d.id = e.doc)"
+/* Events are stored per document, as one JSON array in documents.event_data (keys in
+ * docs/store.md), not as one SQLite row each: a row per event costs about 2 us of SQLite time
+ * (bench/store.sh), a document's array costs a few hundred ns per event. The events view
+ * turns the arrays into rows with json_each; doc_terms (a contentless FTS5 index) finds the
+ * documents of a dyad, a country or a cluster key without scanning, and dyad_month holds
+ * the aggregates the dyad and actors commands read. Span texts are not stored twice: the
+ * view cuts them out of documents.text by their byte offsets. */
+#define JV(k) "(j.value->>'" k "')"
+#define SPAN(k)                                                                                 \
+    "CAST(substr(CAST(d.text AS BLOB), (j.value->>'$." k "[0]') + 1, (j.value->>'$." k         \
+    "[1]') - (j.value->>'$." k "[0]')) AS TEXT)"
+#define SPAN_COLS(k, name)                                                                      \
+    "(j.value->>'$." k "[0]') AS " name "_start, (j.value->>'$." k "[1]') AS " name "_end, "
 
 static const char *const schema_sql[] = {
     "CREATE TABLE IF NOT EXISTS documents(\n"
@@ -118,30 +127,13 @@ static const char *const schema_sql[] = {
     "  doc_id TEXT, date TEXT, title TEXT, url TEXT,\n"
     "  text TEXT NOT NULL, bytes INTEGER NOT NULL,\n"
     "  events INTEGER NOT NULL, sentences INTEGER NOT NULL,\n"
+    "  first_event INTEGER NOT NULL, event_data TEXT NOT NULL,\n"
     "  ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));\n"
-    "CREATE TABLE IF NOT EXISTS event_rows(\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  doc INTEGER NOT NULL REFERENCES documents(id),\n"
-    "  sentence INTEGER NOT NULL,\n"
-    "  sentence_no INTEGER NOT NULL, seq INTEGER NOT NULL,\n"
-    "  sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,\n"
-    "  kind TEXT NOT NULL,\n"
-    "  source TEXT NOT NULL, target TEXT NOT NULL,\n"
-    "  source_country TEXT NOT NULL, target_country TEXT NOT NULL,\n"
-    "  source_start INTEGER, source_end INTEGER, target_start INTEGER, target_end INTEGER,\n"
-    "  code TEXT NOT NULL, goldstein REAL, quad INTEGER NOT NULL, symmetric INTEGER NOT NULL,\n"
-    "  verb_start INTEGER, verb_end INTEGER,\n"
-    "  modality TEXT NOT NULL, attributed_to TEXT, cue_start INTEGER, cue_end INTEGER,\n"
-    "  probability REAL, probability_start INTEGER, probability_end INTEGER,\n"
-    "  qty_value REAL, qty_low REAL, qty_approx INTEGER, qty_bound TEXT, qty_unit TEXT,\n"
-    "  qty_start INTEGER, qty_end INTEGER,\n"
-    "  event_time TEXT, time_start INTEGER, time_end INTEGER,\n"
-    "  date TEXT, date_key INTEGER NOT NULL,\n"
-    "  pattern TEXT, channel TEXT NOT NULL,\n"
-    "  cluster INTEGER, cluster_rule TEXT);\n",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS doc_terms USING fts5(terms, content='', "
+    "detail=none, columnsize=0, tokenize='ascii');\n"
     "CREATE TABLE IF NOT EXISTS clusters(\n"
     "  id INTEGER PRIMARY KEY,\n"
-    "  key TEXT NOT NULL,\n"
+    "  key TEXT NOT NULL, term TEXT NOT NULL,\n"
     "  source_country TEXT NOT NULL, target_country TEXT NOT NULL, symmetric INTEGER NOT "
     "NULL,\n"
     "  family TEXT NOT NULL, channel TEXT NOT NULL, mode TEXT NOT NULL,\n"
@@ -149,54 +141,54 @@ static const char *const schema_sql[] = {
     "  event_time TEXT, first_date TEXT, last_date TEXT,\n"
     "  first_key INTEGER, last_key INTEGER,\n"
     "  mentions INTEGER NOT NULL, sources INTEGER NOT NULL, first_event INTEGER);\n"
-    "CREATE TABLE IF NOT EXISTS dyad_month(\n"
-    "  source_country TEXT NOT NULL, target_country TEXT NOT NULL, month INTEGER NOT NULL,\n"
-    "  channel TEXT NOT NULL, quad INTEGER NOT NULL, modality TEXT NOT NULL,\n"
-    "  events INTEGER NOT NULL, goldstein_sum REAL NOT NULL, coop REAL NOT NULL,\n"
-    "  conflict REAL NOT NULL,\n"
-    "  PRIMARY KEY(source_country, target_country, month, channel, quad, modality))\n"
-    "  WITHOUT ROWID;\n",
+    "CREATE TABLE IF NOT EXISTS countries(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE IF NOT EXISTS channels(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE IF NOT EXISTS agg_cells(\n"
+    "  key INTEGER PRIMARY KEY, events INTEGER NOT NULL, goldstein_sum REAL NOT NULL,\n"
+    "  coop REAL NOT NULL, conflict REAL NOT NULL);\n",
+    "CREATE VIEW IF NOT EXISTS dyad_month AS SELECT\n"
+    "  s.code AS source_country, t.code AS target_country,\n"
+    "  ((a.key >> 16) & 131071) / 13 * 100 + ((a.key >> 16) & 131071) % 13 AS month,\n"
+    "  c.name AS channel, (a.key >> 3) & 7 AS quad,\n"
+    "  CASE a.key & 7 WHEN 0 THEN 'asserted' WHEN 1 THEN 'reported' WHEN 2 THEN "
+    "'hypothetical'\n"
+    "    WHEN 3 THEN 'negated' WHEN 4 THEN 'denied' ELSE 'forecast' END AS modality,\n"
+    "  a.events, a.goldstein_sum, a.coop, a.conflict\n"
+    "  FROM agg_cells a JOIN countries s ON s.id = a.key >> 47\n"
+    "  JOIN countries t ON t.id = (a.key >> 33) & 16383 JOIN channels c ON c.id = (a.key >> 6) & "
+    "1023;\n",
     "CREATE VIEW IF NOT EXISTS events AS SELECT\n"
-    "  e.id, e.doc, e.sentence, e.sentence_no, e.seq, e.kind, e.source, e.target,\n"
-    "  e.source_country, e.target_country,\n"
-    "  e.source_start, e.source_end, " SPAN("source") " AS source_text,\n"
-    "  e.target_start, e.target_end, " SPAN("target") " AS target_text,\n"
-    "  e.code, substr(e.code, 1, 2) AS root, e.goldstein, e.quad, e.symmetric,\n"
-    "  e.verb_start, e.verb_end, " SPAN("verb") " AS verb_text,\n"
-    "  e.modality, e.attributed_to, e.cue_start, e.cue_end, " SPAN("cue") " AS cue_text,\n"
-    "  e.probability, " SPAN("probability") " AS probability_words,\n"
-    "  e.qty_value, e.qty_low, e.qty_approx, e.qty_bound, e.qty_unit, e.qty_start, e.qty_end,\n"
-    "  " SPAN("qty") " AS qty_text,\n"
-    "  e.event_time, e.time_start, e.time_end, " SPAN("time") " AS time_text,\n"
-    "  e.date, e.date_key, e.pattern, e.channel, e.cluster, e.cluster_rule\n"
-    "  FROM event_rows e;\n",
+    "  d.first_event + j.key AS id, d.id AS doc, d.first_event + " JV("sf") " AS sentence,\n"
+    "  " JV("n") " AS sentence_no, j.key + 1 AS seq,\n"
+    "  " SPAN_COLS("S", "sentence") SPAN("S") " AS sentence_text,\n"
+    "  CASE WHEN " JV("k") " = 1 THEN 'statistic' ELSE 'event' END AS kind,\n"
+    "  " JV("src") " AS source, " JV("tgt") " AS target,\n"
+    "  " JV("sc") " AS source_country, " JV("tc") " AS target_country,\n"
+    "  " SPAN_COLS("ss", "source") SPAN("ss") " AS source_text,\n"
+    "  " SPAN_COLS("ts", "target") SPAN("ts") " AS target_text,\n"
+    "  " JV("c") " AS code, substr(" JV("c") ", 1, 2) AS root,\n"
+    "  CAST(" JV("g") " AS REAL) AS goldstein, " JV("q") " AS quad,\n"
+    "  coalesce(" JV("sym") ", 0) AS symmetric,\n"
+    "  " SPAN_COLS("v", "verb") SPAN("v") " AS verb_text,\n"
+    "  " JV("m") " AS modality, " JV("at") " AS attributed_to,\n"
+    "  " SPAN_COLS("cu", "cue") SPAN("cu") " AS cue_text,\n"
+    "  CAST(" JV("p") " AS REAL) AS probability,\n"
+    "  " SPAN_COLS("ps", "probability") SPAN("ps") " AS probability_words,\n"
+    "  CAST(" JV("qv") " AS REAL) AS qty_value, CAST(" JV("ql") " AS REAL) AS qty_low,\n"
+    "  " JV("qa") " AS qty_approx, " JV("qb") " AS qty_bound, " JV("qu") " AS qty_unit,\n"
+    "  " SPAN_COLS("qs", "qty") SPAN("qs") " AS qty_text,\n"
+    "  " JV("w") " AS event_time, " SPAN_COLS("ws", "time") SPAN("ws") " AS time_text,\n"
+    "  " JV("d") " AS date, coalesce(" JV("dk") ", 0) AS date_key,\n"
+    "  " JV("pt") " AS pattern, " JV("ch") " AS channel,\n"
+    "  " JV("cl") " AS cluster, " JV("cr") " AS cluster_rule, " JV("ck") " AS cluster_key\n"
+    "  FROM documents d, json_each(d.event_data) j;\n",
     "CREATE VIEW IF NOT EXISTS sentences AS SELECT\n"
-    "  e.id, e.doc, e.sentence_no AS n, e.sentence_start AS start, e.sentence_end AS end,\n"
-    "  " SPAN("sentence") " AS text\n"
-    "  FROM event_rows e WHERE e.id = e.sentence;\n"
+    "  id, doc, sentence_no AS n, sentence_start AS start, sentence_end AS end,\n"
+    "  sentence_text AS text FROM events WHERE id = sentence;\n"
     "CREATE VIEW IF NOT EXISTS cluster_members AS\n"
-    "  SELECT cluster AS cluster_id, id AS event_id, doc, cluster_rule AS rule FROM event_rows\n"
-    "  WHERE cluster IS NOT NULL;\n"};
-
-/* Secondary indexes: built with the schema when the store already holds documents, else
- * after the bulk load (tumen_store_flush), which is faster than maintaining them per row. */
-static const char index_sql[] =
-    "CREATE INDEX IF NOT EXISTS events_dyad ON event_rows(source_country, target_country, "
-    "date_key);\n"
-    "CREATE INDEX IF NOT EXISTS events_cluster ON event_rows(cluster);\n"
-    "CREATE INDEX IF NOT EXISTS clusters_key ON clusters(key);\n";
-static const char drop_index_sql[] = "DROP INDEX IF EXISTS events_dyad;\n"
-                                     "DROP INDEX IF EXISTS events_cluster;\n"
-                                     "DROP INDEX IF EXISTS clusters_key;\n";
-
-static const char ins_ev_sql[] =
-    "INSERT INTO event_rows(id,doc,sentence,sentence_no,seq,sentence_start,sentence_end,kind,"
-    "source,target,source_country,target_country,source_start,source_end,target_start,"
-    "target_end,code,goldstein,quad,symmetric,verb_start,verb_end,modality,attributed_to,"
-    "cue_start,cue_end,probability,probability_start,probability_end,qty_value,qty_low,"
-    "qty_approx,qty_bound,qty_unit,qty_start,qty_end,event_time,time_start,time_end,date,"
-    "date_key,pattern,channel,cluster,cluster_rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "  SELECT e.cluster AS cluster_id, e.id AS event_id, e.doc, e.cluster_rule AS rule\n"
+    "  FROM clusters c JOIN events e ON e.doc IN (SELECT rowid FROM doc_terms WHERE "
+    "doc_terms MATCH c.term) AND e.cluster = c.id;\n"};
 
 tumen_status store_db_error(tumen_store *s, tumen_error *err, const char *what) {
     return err_set(err, TUMEN_DB, s && s->path ? s->path : "", 0, 0, "%s: %s", what,
@@ -274,8 +266,7 @@ static int64_t query_int(tumen_store *s, const char *sql) {
     return v;
 }
 
-/* Creates the schema (inside a write transaction). An empty store starts a bulk load: its
- * secondary indexes wait for end_bulk. A store left by a killed bulk load gets them now. */
+/* Creates the schema (inside a write transaction). */
 static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     int64_t version = query_int(s, "PRAGMA user_version");
     if (version != 0 && version != STORE_SCHEMA_VERSION) {
@@ -291,25 +282,9 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     if (st != TUMEN_OK) {
         return st;
     }
-    s->bulk = query_int(s, "SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0;
-    st = exec(s, s->bulk ? drop_index_sql : index_sql, err);
-    if (st == TUMEN_OK) {
-        st = exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err);
-    }
-    s->cl_complete = s->bulk;
-    return st;
-}
-
-/* Ends a bulk load: builds the secondary indexes (inside the open write transaction). */
-static tumen_status end_bulk(tumen_store *s, tumen_error *err) {
-    if (!s->bulk) {
-        return TUMEN_OK;
-    }
-    tumen_status st = exec(s, index_sql, err);
-    if (st == TUMEN_OK) {
-        s->bulk = 0;
-    }
-    return st;
+    /* an empty store: every cluster that will exist is made (and cached) by this process */
+    s->cl_complete = query_int(s, "SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0;
+    return exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err);
 }
 
 tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out,
@@ -321,10 +296,13 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
         return err_set(err, TUMEN_NOMEM, path, 0, 0, "out of memory");
     }
     s->flags = flags;
-    s->batch_docs = 1000;
+    s->batch_docs = 10000;
     s->batch_events = 200000;
     arena_init(&s->arena);
-    intern_init(&s->strs);
+    buf_init(&s->evbuf, 0);
+    buf_init(&s->termbuf, 0);
+    intern_init(&s->countries);
+    intern_init(&s->chans);
     cluster_cache_init(s);
     int ro = (flags & TUMEN_STORE_READONLY) != 0;
     /* a tumen_store belongs to one thread: no connection mutex */
@@ -345,9 +323,11 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     sqlite3_busy_timeout(s->db, 10000);
     sqlite3_extended_result_codes(s->db, 1);
     if (!ro) {
-        st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144; "
-                     "PRAGMA wal_autocheckpoint=8192;",
+        /* 64 KiB pages: a document with its event array is one or two pages, and the write
+         * path makes far fewer system calls than with 4 KiB (only a new file takes it) */
+        st = exec(s, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; "
+                     "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+                     "PRAGMA cache_size=-262144; PRAGMA wal_autocheckpoint=1024;",
                   err);
         if (st == TUMEN_OK) {
             st = exec(s, "BEGIN IMMEDIATE", err);
@@ -367,41 +347,47 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
         if (st == TUMEN_OK) {
             st = prepare(s, &s->ins_doc,
                          "INSERT INTO documents(hash,doc_id,date,title,url,text,bytes,events,"
-                         "sentences) VALUES(?,?,?,?,?,?,?,?,?)",
+                         "sentences,first_event,event_data) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                          err);
         }
         if (st == TUMEN_OK) {
-            st = prepare(s, &s->ins_ev, ins_ev_sql, err);
+            st = prepare(s, &s->ins_terms, "INSERT INTO doc_terms(rowid,terms) VALUES(?,?)",
+                         err);
         }
         if (st == TUMEN_OK) {
+            /* a key's events, to rebuild its clusters (cluster.c, load_key) */
             st = prepare(s, &s->sel_cl,
-                         "SELECT id,event_time,first_key,last_key,mentions,sources,first_event "
-                         "FROM clusters WHERE key=? ORDER BY id",
+                         "SELECT d.first_event, d.first_event + j.key, j.value->>'cl', "
+                         "j.value->>'w', j.value->>'d', j.value->>'dk', j.value->>'c', "
+                         "j.value->>'q', j.value->>'k' "
+                         "FROM doc_terms t JOIN documents d ON d.id = t.rowid, "
+                         "json_each(d.event_data) j WHERE doc_terms MATCH ?1 AND "
+                         "j.value->>'ck' = ?2 ORDER BY 3, 2",
                          err);
         }
         if (st == TUMEN_OK) {
-            st = prepare(s, &s->ins_cl,
-                         "INSERT INTO clusters(id,key,source_country,target_country,symmetric,"
-                         "family,channel,mode,code,quad,event_time,first_date,last_date,"
-                         "first_key,last_key,mentions,sources,first_event) "
-                         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
-                         err);
-        }
-        if (st == TUMEN_OK) {
-            st = prepare(s, &s->up_cl,
-                         "UPDATE clusters SET event_time=?11,first_date=?12,last_date=?13,"
-                         "first_key=?14,last_key=?15,mentions=?16,sources=?17 WHERE id=?1",
+            st = prepare(s, &s->put_cl,
+                         "INSERT OR REPLACE INTO clusters(id,key,term,source_country,"
+                         "target_country,symmetric,family,channel,mode,code,quad,event_time,"
+                         "first_date,last_date,first_key,last_key,mentions,sources,first_event) "
+                         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+                         "?19)",
                          err);
         }
         if (st == TUMEN_OK) {
             st = prepare(s, &s->up_agg,
-                         "INSERT INTO dyad_month(source_country,target_country,month,channel,"
-                         "quad,modality,events,goldstein_sum,coop,conflict) "
-                         "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
+                         "INSERT INTO agg_cells(key,events,goldstein_sum,coop,conflict) "
+                         "VALUES(?,?,?,?,?) ON CONFLICT DO UPDATE SET "
                          "events=events+excluded.events,"
                          "goldstein_sum=goldstein_sum+excluded.goldstein_sum,"
                          "coop=coop+excluded.coop,conflict=conflict+excluded.conflict",
                          err);
+        }
+        if (st == TUMEN_OK) {
+            st = prepare(s, &s->ins_code[0], "INSERT INTO countries(id,code) VALUES(?,?)", err);
+        }
+        if (st == TUMEN_OK) {
+            st = prepare(s, &s->ins_code[1], "INSERT INTO channels(id,name) VALUES(?,?)", err);
         }
     } else {
         sqlite3_stmt *q = NULL;
@@ -464,15 +450,19 @@ void tumen_store_free(tumen_store *s) {
     }
     sqlite3_finalize(s->sel_doc);
     sqlite3_finalize(s->ins_doc);
-    sqlite3_finalize(s->ins_ev);
+    sqlite3_finalize(s->ins_terms);
     sqlite3_finalize(s->sel_cl);
-    sqlite3_finalize(s->ins_cl);
-    sqlite3_finalize(s->up_cl);
+    sqlite3_finalize(s->put_cl);
     sqlite3_finalize(s->up_agg);
+    sqlite3_finalize(s->ins_code[0]);
+    sqlite3_finalize(s->ins_code[1]);
     sqlite3_close(s->db);
     free(s->pevs);
     arena_fini(&s->arena);
-    intern_fini(&s->strs);
+    buf_fini(&s->evbuf);
+    buf_fini(&s->termbuf);
+    intern_fini(&s->countries);
+    intern_fini(&s->chans);
     cluster_cache_fini(s);
     channel_table_free(s->channels);
     free(s->agg);
@@ -483,6 +473,49 @@ void tumen_store_free(tumen_store *s) {
 /* ---- batches ------------------------------------------------------------------------------ */
 
 static void txn_abort(tumen_store *s);
+
+/* Reads the countries and channels tables into s->countries and s->chans (ids dense from 1,
+ * as this code writes them). */
+static tumen_status load_codes(tumen_store *s, tumen_error *err) {
+    static const char *const sql[2] = {"SELECT id, code FROM countries ORDER BY id",
+                                       "SELECT id, name FROM channels ORDER BY id"};
+    struct intern *t[2] = {&s->countries, &s->chans};
+    size_t *saved[2] = {&s->countries_saved, &s->chans_saved};
+    for (int k = 0; k < 2; k++) {
+        intern_fini(t[k]);
+        intern_init(t[k]);
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(s->db, sql[k], -1, &q, NULL) != SQLITE_OK) {
+            return store_db_error(s, err, "read code tables");
+        }
+        int rc;
+        tumen_status st = TUMEN_OK;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            const char *code = (const char *)sqlite3_column_text(q, 1);
+            int64_t id = sqlite3_column_int64(q, 0);
+            if (code == NULL || id != (int64_t)t[k]->n + 1) {
+                st = err_set(err, TUMEN_DB, s->path, 0, 0,
+                             "corrupt store: ids of table %s are not 1, 2, 3, ...",
+                             k ? "channels" : "countries");
+                break;
+            }
+            if (intern_add(t[k], code, strlen(code)) == TUMEN_NOID) {
+                st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+                break;
+            }
+        }
+        sqlite3_finalize(q);
+        if (st != TUMEN_OK) {
+            return st;
+        }
+        if (rc != SQLITE_DONE) {
+            return store_db_error(s, err, "read code tables");
+        }
+        *saved[k] = t[k]->n;
+    }
+    s->codes_loaded = 1;
+    return TUMEN_OK;
+}
 
 /* Clusters cached beyond this are dropped at the next batch and read again as needed. */
 #define CLUSTER_CACHE_MAX 4000000
@@ -497,22 +530,28 @@ static tumen_status txn_begin(tumen_store *s, tumen_error *err) {
     }
     s->in_txn = 1;
     s->txn_docs = s->txn_events = 0;
-    s->next_cluster_id = query_int(s, "SELECT coalesce(max(id),0) FROM clusters") + 1;
-    s->next_event_id = query_int(s, "SELECT coalesce(max(id),0) FROM event_rows") + 1;
+    /* event ids are dense: a document's events are first_event .. first_event+events-1 */
+    s->next_event_id =
+        query_int(s, "SELECT coalesce((SELECT first_event+events FROM documents ORDER BY id "
+                     "DESC LIMIT 1),1)");
     /* the cluster cache stays valid across our batches unless another connection wrote
-     * (data_version changes only for other connections' commits) or it grew large; reading
-     * clusters back needs the key index, so that ends a bulk load */
+     * (data_version changes only for other connections' commits) or it grew large */
     int64_t dv = query_int(s, "PRAGMA data_version");
     if (dv != s->data_version || s->ncls > CLUSTER_CACHE_MAX) {
-        st = end_bulk(s, err);
+        if (dv != s->data_version) {
+            s->codes_loaded = 0;
+        }
+        cluster_cache_clear(s); /* no longer complete */
+        s->data_version = dv;
+    }
+    agg_clear(s);
+    if (!s->codes_loaded) {
+        st = load_codes(s, err);
         if (st != TUMEN_OK) {
             txn_abort(s);
             return st;
         }
-        cluster_cache_clear(s);
-        s->data_version = dv;
     }
-    agg_clear(s);
     return TUMEN_OK;
 }
 
@@ -522,75 +561,55 @@ static void txn_abort(tumen_store *s) {
     }
     s->in_txn = 0;
     s->failed = 1;
+    s->codes_loaded = 0;
     cluster_cache_clear(s);
     agg_clear(s);
 }
 
-/* A batch's aggregate cell with its key strings, sorted in dyad_month's key order so that
- * the upserts walk the table's B-tree in order. */
-struct agg_ref {
-    const struct agg_cell *c;
-    const char *channel, *modality;
-};
-
-static int cmp_agg_ref(const void *a, const void *b) {
-    const struct agg_ref *x = a, *y = b;
-    int d = strcmp(x->c->k.src, y->c->k.src);
-    if (d == 0) {
-        d = strcmp(x->c->k.tgt, y->c->k.tgt);
-    }
-    if (d == 0) {
-        d = (x->c->k.month > y->c->k.month) - (x->c->k.month < y->c->k.month);
-    }
-    if (d == 0) {
-        d = strcmp(x->channel, y->channel);
-    }
-    if (d == 0) {
-        d = (x->c->k.quad > y->c->k.quad) - (x->c->k.quad < y->c->k.quad);
-    }
-    if (d == 0) {
-        d = strcmp(x->modality, y->modality);
-    }
-    return d;
+static int cmp_cell(const void *a, const void *b) {
+    uint64_t x = ((const struct agg_cell *)a)->key, y = ((const struct agg_cell *)b)->key;
+    return (x > y) - (x < y);
 }
 
+/* Writes the countries and channels met in this batch, then adds the batch's cells to
+ * agg_cells in key order (so that the upserts walk the table's B-tree in order). */
 static tumen_status agg_flush(tumen_store *s, tumen_error *err) {
-    sqlite3_stmt *q = s->up_agg;
-    struct agg_ref *refs = s->agg_n ? malloc(s->agg_n * sizeof *refs) : NULL;
-    if (s->agg_n && refs == NULL) {
-        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    struct intern *t[2] = {&s->countries, &s->chans};
+    size_t *saved[2] = {&s->countries_saved, &s->chans_saved};
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *q = s->ins_code[k];
+        for (size_t i = *saved[k]; i < t[k]->n; i++) {
+            sqlite3_reset(q);
+            sqlite3_bind_int64(q, 1, (sqlite3_int64)i + 1);
+            sqlite3_bind_text(q, 2, intern_str(t[k], (uint32_t)i), -1, SQLITE_STATIC);
+            if (sqlite3_step(q) != SQLITE_DONE) {
+                return store_db_error(s, err, "write code tables");
+            }
+        }
     }
+    /* compact the used cells to the front of the table and sort them */
     size_t n = 0;
     for (size_t i = 0; i < s->agg_cap && n < s->agg_n; i++) {
-        if (s->agg[i].used) {
-            refs[n].c = &s->agg[i];
-            refs[n].channel = intern_str(&s->strs, s->agg[i].k.channel);
-            refs[n].modality = tumen_modality_name((tumen_modality)s->agg[i].k.modality);
-            n++;
+        if (s->agg[i].key) {
+            s->agg[n++] = s->agg[i];
         }
     }
     if (n > 1) {
-        qsort(refs, n, sizeof *refs, cmp_agg_ref);
+        qsort(s->agg, n, sizeof *s->agg, cmp_cell);
     }
+    sqlite3_stmt *q = s->up_agg;
     for (size_t i = 0; i < n; i++) {
-        const struct agg_cell *c = refs[i].c;
+        const struct agg_cell *c = &s->agg[i];
         sqlite3_reset(q);
-        sqlite3_bind_text(q, 1, c->k.src, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, c->k.tgt, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 3, c->k.month);
-        sqlite3_bind_text(q, 4, refs[i].channel, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 5, c->k.quad);
-        sqlite3_bind_text(q, 6, refs[i].modality, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 7, c->events);
-        sqlite3_bind_double(q, 8, c->gsum);
-        sqlite3_bind_double(q, 9, c->coop);
-        sqlite3_bind_double(q, 10, c->conflict);
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)c->key);
+        sqlite3_bind_int64(q, 2, c->events);
+        sqlite3_bind_double(q, 3, c->gsum);
+        sqlite3_bind_double(q, 4, c->coop);
+        sqlite3_bind_double(q, 5, c->conflict);
         if (sqlite3_step(q) != SQLITE_DONE) {
-            free(refs);
-            return store_db_error(s, err, "update dyad_month");
+            return store_db_error(s, err, "update agg_cells");
         }
     }
-    free(refs);
     return TUMEN_OK;
 }
 
@@ -610,6 +629,8 @@ static tumen_status txn_commit(tumen_store *s, tumen_error *err) {
         return st;
     }
     s->in_txn = 0;
+    s->countries_saved = s->countries.n;
+    s->chans_saved = s->chans.n;
     agg_clear(s);
     return TUMEN_OK;
 }
@@ -618,21 +639,7 @@ tumen_status tumen_store_flush(tumen_store *s, tumen_error *err) {
     if (s->failed) {
         return err_set(err, TUMEN_DB, s->path, 0, 0, "an earlier write failed");
     }
-    tumen_status st = txn_commit(s, err);
-    if (st == TUMEN_OK && s->bulk && !(s->flags & TUMEN_STORE_READONLY)) {
-        /* the bulk load is over: build the indexes in one transaction of their own */
-        st = exec(s, "BEGIN IMMEDIATE", err);
-        if (st == TUMEN_OK) {
-            st = end_bulk(s, err);
-            if (st == TUMEN_OK) {
-                st = exec(s, "COMMIT", err);
-            }
-            if (st != TUMEN_OK) {
-                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            }
-        }
-    }
-    return st;
+    return txn_commit(s, err);
 }
 
 /* ---- documents ------------------------------------------------------------------------------ */
@@ -727,6 +734,8 @@ int tumen_store_add_event(void *store, const tumen_event *ev) {
         k = s->doc_date_key;
     }
     p->date_key = k;
+    store_country(p->ev.source, p->sc);
+    store_country(p->ev.target, p->tc);
     s->npevs++;
     return 0;
 }
@@ -752,17 +761,6 @@ static bool span_ok(const tumen_span *sp, size_t doclen) {
     return sp->length > 0 && sp->offset <= doclen && sp->length <= doclen - sp->offset;
 }
 
-/* Binds start and end of a span at columns i, i+1 (NULL when absent). */
-static void bind_span(tumen_store *s, sqlite3_stmt *q, int i, const tumen_span *sp) {
-    if (span_ok(sp, s->doc.len)) {
-        sqlite3_bind_int64(q, i, (sqlite3_int64)sp->offset);
-        sqlite3_bind_int64(q, i + 1, (sqlite3_int64)(sp->offset + sp->length));
-    } else {
-        sqlite3_bind_null(q, i);
-        sqlite3_bind_null(q, i + 1);
-    }
-}
-
 static void bind_str_or_null(sqlite3_stmt *q, int i, const char *v) {
     if (v && *v) {
         sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
@@ -771,19 +769,36 @@ static void bind_str_or_null(sqlite3_stmt *q, int i, const char *v) {
     }
 }
 
+/* The table id (intern id + 1) of a country or channel, or 0 when the id space is full
+ * (*st = TUMEN_LIMIT) or memory is out (*st = TUMEN_NOMEM). */
+static uint64_t code_id(struct intern *t, const char *code, uint64_t max, tumen_status *st) {
+    uint32_t id = intern_add(t, code, strlen(code));
+    if (id == TUMEN_NOID) {
+        *st = TUMEN_NOMEM;
+        return 0;
+    }
+    if ((uint64_t)id + 1 > max) {
+        *st = TUMEN_LIMIT;
+        return 0;
+    }
+    return (uint64_t)id + 1;
+}
+
 static tumen_status agg_add(tumen_store *s, const struct pev *p) {
-    struct agg_key k;
-    memset(&k, 0, sizeof k);
-    store_country(p->ev.source, k.src);
-    store_country(p->ev.target, k.tgt);
-    k.month = p->date_key / 100;
-    k.channel = intern_add(&s->strs, p->ev.channel, strlen(p->ev.channel));
-    if (k.channel == TUMEN_NOID) {
-        return TUMEN_NOMEM;
+    tumen_status st = TUMEN_OK;
+    uint64_t src = code_id(&s->countries, p->sc, AGG_MAX_COUNTRY, &st);
+    uint64_t tgt = src ? code_id(&s->countries, p->tc, AGG_MAX_COUNTRY, &st) : 0;
+    uint64_t ch = tgt ? code_id(&s->chans, p->ev.channel, AGG_MAX_CHANNEL, &st) : 0;
+    if (ch == 0) {
+        return st;
     }
     int stat = p->ev.kind == TUMEN_KIND_STATISTIC;
-    k.quad = (int8_t)(stat ? 0 : p->ev.quad);
-    k.modality = (int8_t)p->ev.modality;
+    int32_t y = p->date_key / 10000, m = p->date_key / 100 % 100;
+    uint64_t month = y > 0 && y <= 9999 && m <= 12 ? (uint64_t)(y * 13 + m) : 0;
+    uint64_t quad = stat ? 0 : (uint64_t)(p->ev.quad & 7);
+    uint64_t key = src << AGG_SRC_SHIFT | tgt << AGG_TGT_SHIFT | month << AGG_MONTH_SHIFT |
+                   ch << AGG_CHANNEL_SHIFT | quad << AGG_QUAD_SHIFT |
+                   (uint64_t)(p->ev.modality & 7);
     if ((s->agg_n + 1) * 2 > s->agg_cap) {
         size_t ncap = s->agg_cap ? s->agg_cap * 2 : 1024;
         struct agg_cell *na = calloc(ncap, sizeof *na);
@@ -791,9 +806,9 @@ static tumen_status agg_add(tumen_store *s, const struct pev *p) {
             return TUMEN_NOMEM;
         }
         for (size_t i = 0; i < s->agg_cap; i++) {
-            if (s->agg[i].used) {
-                size_t j = hash_bytes(&s->agg[i].k, sizeof s->agg[i].k) & (ncap - 1);
-                while (na[j].used) {
+            if (s->agg[i].key) {
+                size_t j = hash_bytes(&s->agg[i].key, sizeof s->agg[i].key) & (ncap - 1);
+                while (na[j].key) {
                     j = (j + 1) & (ncap - 1);
                 }
                 na[j] = s->agg[i];
@@ -803,14 +818,13 @@ static tumen_status agg_add(tumen_store *s, const struct pev *p) {
         s->agg = na;
         s->agg_cap = ncap;
     }
-    size_t j = hash_bytes(&k, sizeof k) & (s->agg_cap - 1);
-    while (s->agg[j].used && memcmp(&s->agg[j].k, &k, sizeof k) != 0) {
+    size_t j = hash_bytes(&key, sizeof key) & (s->agg_cap - 1);
+    while (s->agg[j].key && s->agg[j].key != key) {
         j = (j + 1) & (s->agg_cap - 1);
     }
     struct agg_cell *c = &s->agg[j];
-    if (!c->used) {
-        c->used = 1;
-        c->k = k;
+    if (!c->key) {
+        c->key = key;
         s->agg_n++;
     }
     c->events++;
@@ -826,125 +840,271 @@ static tumen_status agg_add(tumen_store *s, const struct pev *p) {
     return TUMEN_OK;
 }
 
-static tumen_status insert_event(tumen_store *s, struct pev *p, int64_t doc_row, int64_t id,
-                                 int seq, tumen_error *err) {
-    const tumen_event *e = &p->ev;
-    sqlite3_stmt *q = s->ins_ev;
-    char sc[4], tc[4];
-    store_country(e->source, sc);
-    store_country(e->target, tc);
-    int stat = e->kind == TUMEN_KIND_STATISTIC;
-    if (!(s->flags & TUMEN_STORE_NO_CLUSTERS)) {
-        tumen_status st = cluster_assign(s, p, doc_row, id, err);
-        if (st != TUMEN_OK) {
-            return st;
+/* ---- the event array (keys: docs/store.md) ---- */
+
+static tumen_status put_int(struct buf *b, int64_t v) {
+    char tmp[24];
+    size_t n = sizeof tmp;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        tmp[--n] = '-';
+    }
+    return buf_add(b, tmp + n, sizeof tmp - n);
+}
+
+/* A double in the shortest of integer, 1 to 4 decimals, or %.17g that reads back exactly;
+ * null when not finite. */
+static tumen_status put_num(struct buf *b, double v) {
+    if (!isfinite(v)) {
+        return buf_add(b, "null", 4);
+    }
+    static const double scale[5] = {1, 10, 100, 1000, 10000};
+    for (int k = 0; k < 5; k++) {
+        double r = nearbyint(v * scale[k]);
+        if (fabs(r) < 1e15 && r / scale[k] == v) {
+            int64_t n = (int64_t)r;
+            if (k == 0) {
+                return put_int(b, n);
+            }
+            uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+            char frac[8];
+            for (int i = k - 1; i >= 0; i--) {
+                frac[i] = (char)('0' + u % 10);
+                u /= 10;
+            }
+            tumen_status st = n < 0 ? buf_addc(b, '-') : TUMEN_OK;
+            st = st ? st : put_int(b, (int64_t)(u));
+            st = st ? st : buf_addc(b, '.');
+            return st ? st : buf_add(b, frac, (size_t)k);
         }
     }
-    char pattern[600] = "";
-    if (e->pattern_file) {
-        snprintf(pattern, sizeof pattern, "%s:%u", e->pattern_file, (unsigned)e->pattern_line);
+    return buf_printf(b, "%.17g", v);
+}
+
+/* ,"k": */
+static tumen_status put_key(struct buf *b, const char *k) {
+    size_t n = strlen(k);
+    char tmp[16];
+    tmp[0] = ',';
+    tmp[1] = '"';
+    memcpy(tmp + 2, k, n);
+    tmp[n + 2] = '"';
+    tmp[n + 3] = ':';
+    return buf_add(b, tmp, n + 4);
+}
+
+static tumen_status put_str(struct buf *b, const char *k, const char *v) {
+    if (v == NULL || v[0] == '\0') {
+        return TUMEN_OK;
     }
-    sqlite3_reset(q);
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, doc_row);
-    sqlite3_bind_int64(q, 3, p->sent_row);
-    sqlite3_bind_int(q, 4, (int)e->sentence);
-    sqlite3_bind_int(q, 5, seq);
+    tumen_status st = put_key(b, k);
+    return st ? st : sink_json_string(b, v, strlen(v));
+}
+
+static tumen_status put_span(tumen_store *s, struct buf *b, const char *k,
+                             const tumen_span *sp) {
+    if (!span_ok(sp, s->doc.len)) {
+        return TUMEN_OK;
+    }
+    tumen_status st = put_key(b, k);
+    st = st ? st : buf_addc(b, '[');
+    st = st ? st : put_int(b, (int64_t)sp->offset);
+    st = st ? st : buf_addc(b, ',');
+    st = st ? st : put_int(b, (int64_t)(sp->offset + sp->length));
+    return st ? st : buf_addc(b, ']');
+}
+
+/* Appends event p (the document's event number i) to the document's event array. */
+static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p) {
+    const tumen_event *e = &p->ev;
+    const char *sc = p->sc, *tc = p->tc;
+    int stat = e->kind == TUMEN_KIND_STATISTIC;
+    tumen_status st = buf_add(b, "{\"n\":", 5);
+    st = st ? st : put_int(b, (int64_t)e->sentence);
+    st = st ? st : put_key(b, "sf");
+    st = st ? st : put_int(b, (int64_t)p->sent_first);
     if (span_ok(&e->sent, s->doc.len)) {
-        sqlite3_bind_int64(q, 6, (sqlite3_int64)e->sent.offset);
-        sqlite3_bind_int64(q, 7, (sqlite3_int64)(e->sent.offset + e->sent.length));
-    } else {
-        sqlite3_bind_int(q, 6, 0);
-        sqlite3_bind_int(q, 7, 0);
+        st = st ? st : put_span(s, b, "S", &e->sent);
     }
-    sqlite3_bind_text(q, 8, stat ? "statistic" : "event", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 9, e->source[0] ? e->source : "---", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, e->target[0] ? e->target : "---", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 11, sc, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 12, tc, -1, SQLITE_STATIC);
-    bind_span(s, q, 13, &e->source_span);
-    bind_span(s, q, 15, &e->target_span);
-    sqlite3_bind_text(q, 17, stat ? "--" : e->code, -1, SQLITE_STATIC);
     if (stat) {
-        sqlite3_bind_null(q, 18);
-    } else {
-        sqlite3_bind_double(q, 18, e->goldstein);
+        st = st ? st : buf_add(b, ",\"k\":1", 6);
     }
-    sqlite3_bind_int(q, 19, stat ? 0 : e->quad);
-    sqlite3_bind_int(q, 20, e->symmetric != 0);
-    bind_span(s, q, 21, &e->verb);
-    sqlite3_bind_text(q, 23, tumen_modality_name(e->modality), -1, SQLITE_STATIC);
-    bind_str_or_null(q, 24, e->attributed_to);
-    bind_span(s, q, 25, &e->cue);
+    st = st ? st : put_str(b, "src", e->source[0] ? e->source : "---");
+    st = st ? st : put_str(b, "tgt", e->target[0] ? e->target : "---");
+    st = st ? st : put_str(b, "sc", sc);
+    st = st ? st : put_str(b, "tc", tc);
+    st = st ? st : put_span(s, b, "ss", &e->source_span);
+    st = st ? st : put_span(s, b, "ts", &e->target_span);
+    st = st ? st : put_str(b, "c", stat ? "--" : e->code);
+    if (!stat) {
+        st = st ? st : put_key(b, "g");
+        st = st ? st : put_num(b, e->goldstein);
+    }
+    st = st ? st : put_key(b, "q");
+    st = st ? st : put_int(b, stat ? 0 : e->quad);
+    if (e->symmetric) {
+        st = st ? st : buf_add(b, ",\"sym\":1", 8);
+    }
+    st = st ? st : put_span(s, b, "v", &e->verb);
+    st = st ? st : put_str(b, "m", tumen_modality_name(e->modality));
+    st = st ? st : put_str(b, "at", e->attributed_to);
+    st = st ? st : put_span(s, b, "cu", &e->cue);
     if (e->probability >= 0 && !isnan(e->probability)) {
-        sqlite3_bind_double(q, 27, e->probability);
-    } else {
-        sqlite3_bind_null(q, 27);
+        st = st ? st : put_key(b, "p");
+        st = st ? st : put_num(b, e->probability);
     }
-    bind_span(s, q, 28, &e->probability_words);
+    st = st ? st : put_span(s, b, "ps", &e->probability_words);
     const tumen_quantity *qt = &e->quantity;
     if (qt->present) {
-        sqlite3_bind_double(q, 30, qt->value);
+        st = st ? st : put_key(b, "qv");
+        st = st ? st : put_num(b, qt->value);
         if (qt->has_low) {
-            sqlite3_bind_double(q, 31, qt->low);
-        } else {
-            sqlite3_bind_null(q, 31);
+            st = st ? st : put_key(b, "ql");
+            st = st ? st : put_num(b, qt->low);
         }
-        sqlite3_bind_int(q, 32, qt->approx != 0);
-        bind_str_or_null(q, 33, qt->bound == TUMEN_BOUND_MAX   ? "max"
-                                : qt->bound == TUMEN_BOUND_MIN ? "min"
-                                                               : NULL);
-        bind_str_or_null(q, 34, qt->unit);
-        bind_span(s, q, 35, &qt->span);
-    } else {
-        for (int i = 30; i <= 36; i++) {
-            sqlite3_bind_null(q, i);
+        st = st ? st : put_key(b, "qa");
+        st = st ? st : put_int(b, qt->approx != 0);
+        st = st ? st : put_str(b, "qb", qt->bound == TUMEN_BOUND_MAX   ? "max"
+                                        : qt->bound == TUMEN_BOUND_MIN ? "min"
+                                                                       : NULL);
+        st = st ? st : put_str(b, "qu", qt->unit);
+        st = st ? st : put_span(s, b, "qs", &qt->span);
+    }
+    st = st ? st : put_str(b, "w", e->when);
+    st = st ? st : put_span(s, b, "ws", &e->when_span);
+    st = st ? st : put_str(b, "d", p->date);
+    if (p->date_key) {
+        st = st ? st : put_key(b, "dk");
+        st = st ? st : put_int(b, p->date_key);
+    }
+    if (e->pattern_file) {
+        /* "file:line" */
+        st = st ? st : put_key(b, "pt");
+        st = st ? st : sink_json_string(b, e->pattern_file, strlen(e->pattern_file));
+        if (st == TUMEN_OK) {
+            b->len--; /* reopen the string: append ":line" */
+            st = buf_addc(b, ':');
+            st = st ? st : put_int(b, (int64_t)e->pattern_line);
+            st = st ? st : buf_addc(b, '"');
         }
     }
-    bind_str_or_null(q, 37, e->when);
-    bind_span(s, q, 38, &e->when_span);
-    bind_str_or_null(q, 40, p->date);
-    sqlite3_bind_int(q, 41, p->date_key);
-    bind_str_or_null(q, 42, pattern);
-    sqlite3_bind_text(q, 43, e->channel, -1, SQLITE_STATIC);
+    st = st ? st : put_str(b, "ch", e->channel);
     if (p->cluster) {
-        sqlite3_bind_int64(q, 44, p->cluster);
-        sqlite3_bind_text(q, 45, p->cluster_rule, -1, SQLITE_STATIC);
+        st = st ? st : put_key(b, "cl");
+        st = st ? st : put_int(b, p->cluster);
+        st = st ? st : put_str(b, "cr", p->cluster_rule);
+        st = st ? st : put_str(b, "ck", p->cluster_key);
+    }
+    return st ? st : buf_addc(b, '}');
+}
+
+static bool term_code(const char *c) {
+    if (c == NULL || strlen(c) != 3 || strcmp(c, "---") == 0) {
+        return false;
+    }
+    for (int i = 0; i < 3; i++) {
+        unsigned char ch = (unsigned char)c[i];
+        if (!((ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Appends " <prefix><a><c>" to the doc_terms text unless a code is one doc_terms does not
+ * hold (term_code). */
+static tumen_status put_term(struct buf *b, char prefix, const char *a, const char *c) {
+    if (!term_code(a) || (c && !term_code(c))) {
+        return TUMEN_OK;
+    }
+    tumen_status st = buf_addc(b, ' ');
+    st = st ? st : buf_addc(b, prefix);
+    st = st ? st : buf_add(b, a, 3);
+    return st || c == NULL ? st : buf_add(b, c, 3);
+}
+
+bool store_terms_query(const char *a, const char *b, int directed, char out[64]) {
+    out[0] = '\0';
+    if ((a && !term_code(a)) || (b && !term_code(b)) || (!a && !b)) {
+        return false;
+    }
+    if (a && b) {
+        if (directed) {
+            snprintf(out, 64, "d%s%s", a, b);
+        } else {
+            snprintf(out, 64, "d%s%s OR d%s%s", a, b, b, a);
+        }
+    } else if (a) {
+        if (directed) {
+            snprintf(out, 64, "s%s", a);
+        } else {
+            snprintf(out, 64, "s%s OR t%s", a, a);
+        }
     } else {
-        sqlite3_bind_null(q, 44);
-        sqlite3_bind_null(q, 45);
+        snprintf(out, 64, "t%s", b);
     }
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        return store_db_error(s, err, "insert event");
-    }
-    tumen_status st = agg_add(s, p);
-    if (st != TUMEN_OK) {
-        return err_set(err, st, s->path, 0, 0, "out of memory");
-    }
-    return TUMEN_OK;
+    return true;
 }
 
 static tumen_status write_doc(tumen_store *s, tumen_error *err) {
     const tumen_doc *d = &s->doc;
-    /* a sentence is identified by its first event (the sentences view): sent_row is the id
-     * of that event */
     int64_t first_id = s->next_event_id;
     size_t nsent = 0;
     for (size_t i = 0; i < s->npevs; i++) {
         struct pev *p = &s->pevs[i];
-        p->sent_row = 0;
+        p->sent_first = (uint32_t)i;
         if (i > 0 && s->pevs[i - 1].ev.sentence == p->ev.sentence) {
-            p->sent_row = s->pevs[i - 1].sent_row;
-        }
-        for (size_t j = 0; j < i && p->sent_row == 0; j++) {
-            if (s->pevs[j].ev.sentence == p->ev.sentence) {
-                p->sent_row = s->pevs[j].sent_row;
+            p->sent_first = s->pevs[i - 1].sent_first;
+        } else {
+            for (size_t j = 0; j < i; j++) {
+                if (s->pevs[j].ev.sentence == p->ev.sentence) {
+                    p->sent_first = s->pevs[j].sent_first;
+                    break;
+                }
             }
         }
-        if (p->sent_row == 0) {
-            p->sent_row = first_id + (int64_t)i;
-            nsent++;
+        nsent += p->sent_first == i;
+    }
+    struct buf *b = &s->evbuf, *t = &s->termbuf;
+    buf_reset(b);
+    buf_reset(t);
+    tumen_status st = buf_addc(b, '[');
+    for (size_t i = 0; i < s->npevs && st == TUMEN_OK; i++) {
+        struct pev *p = &s->pevs[i];
+        if (!(s->flags & TUMEN_STORE_NO_CLUSTERS)) {
+            st = cluster_assign(s, p, first_id, first_id + (int64_t)i, err);
+            if (st != TUMEN_OK) {
+                return st;
+            }
         }
+        if (i > 0) {
+            st = buf_addc(b, ',');
+        }
+        st = st ? st : put_event(s, b, p);
+        st = st ? st : put_term(t, 's', p->sc, NULL);
+        st = st ? st : put_term(t, 't', p->tc, NULL);
+        st = st ? st : put_term(t, 'd', p->sc, p->tc);
+        if (st == TUMEN_OK && p->cluster_key) {
+            char term[18];
+            cluster_term(p->cluster_key, term);
+            st = buf_addc(t, ' ');
+            st = st ? st : buf_add(t, term, 17);
+        }
+        st = st ? st : agg_add(s, p);
+    }
+    st = st ? st : buf_addc(b, ']');
+    if (st == TUMEN_OK && (b->len > 1000000000 || t->len > 1000000000)) {
+        st = TUMEN_LIMIT; /* SQLite's default limit on one value */
+    }
+    if (st != TUMEN_OK) {
+        return err_set(err, st, s->path, 0, 0,
+                       st == TUMEN_LIMIT ? "document's events too large, or more than 16383 "
+                                           "countries or 1023 channels in the store"
+                                         : "out of memory");
     }
     sqlite3_stmt *q = s->ins_doc;
     sqlite3_reset(q);
@@ -957,17 +1117,22 @@ static tumen_status write_doc(tumen_store *s, tumen_error *err) {
     sqlite3_bind_int64(q, 7, (sqlite3_int64)d->len);
     sqlite3_bind_int64(q, 8, (sqlite3_int64)s->npevs);
     sqlite3_bind_int64(q, 9, (sqlite3_int64)nsent);
+    sqlite3_bind_int64(q, 10, first_id);
+    sqlite3_bind_text(q, 11, b->data, (int)b->len, SQLITE_STATIC);
     if (sqlite3_step(q) != SQLITE_DONE) {
         return store_db_error(s, err, "insert document");
     }
     int64_t doc_row = sqlite3_last_insert_rowid(s->db);
-    for (size_t i = 0; i < s->npevs; i++) {
-        tumen_status st = insert_event(s, &s->pevs[i], doc_row, s->next_event_id++, (int)i + 1,
-                                       err);
-        if (st != TUMEN_OK) {
-            return st;
+    if (t->len) {
+        q = s->ins_terms;
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, doc_row);
+        sqlite3_bind_text(q, 2, t->data + 1, (int)t->len - 1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            return store_db_error(s, err, "index document");
         }
     }
+    s->next_event_id += (int64_t)s->npevs;
     return TUMEN_OK;
 }
 
@@ -999,7 +1164,7 @@ tumen_status tumen_store_doc_end(tumen_store *s, int keep, tumen_error *err) {
 tumen_status tumen_store_counts(tumen_store *s, uint64_t *docs, uint64_t *events,
                                 uint64_t *clusters, tumen_error *err) {
     static const char *const sql[3] = {"SELECT count(*) FROM documents",
-                                       "SELECT count(*) FROM events",
+                                       "SELECT coalesce(sum(events),0) FROM documents",
                                        "SELECT count(*) FROM clusters"};
     uint64_t *out[3] = {docs, events, clusters};
     for (int i = 0; i < 3; i++) {

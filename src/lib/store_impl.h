@@ -10,24 +10,27 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 2
-#define STORE_SCHEMA_VERSION_STR "2"
+#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION_STR "3"
 
 /* One event of the current document, copied at tumen_store_add_event. Pointers in ev point
  * into the document (borrowed until doc_end) or into the store's per-document arena. */
 struct pev {
     tumen_event ev;
     char date[11];  /* effective date: when, else the document date, "" if none */
+    char sc[4], tc[4]; /* source and target country (store_country) */
     int32_t date_key; /* yyyymmdd with 0 for missing parts, 0 if no date */
     int64_t cluster;  /* 0: not clustered */
-    int64_t sent_row;
+    uint32_t sent_first; /* index in the document of the first event of the same sentence */
     const char *cluster_rule;
+    const char *cluster_key; /* interned (s->cl_keys), NULL when not clustered */
 };
 
 /* A cluster as cached across batches (cluster.c). The dyad, family, channel and mode are
  * those of its key (struct cl_key). Dates are kept as date keys (yyyymmdd, store_key_date). */
 struct cl {
-    int64_t id, first_event, mentions, sources, last_doc;
+    int64_t id, first_event, mentions, sources;
+    int64_t last_doc; /* the first event id of the last document that mentioned it */
     uint32_t key;     /* intern id of the key (index into cl_keyinfo) */
     int32_t next_k;   /* next cluster of the same key, -1 */
     int32_t next_b;   /* next cluster in the same (key, year) bucket, -1 */
@@ -35,7 +38,7 @@ struct cl {
     char time[11];    /* the cluster's when: common prefix of its mentions' when, "" if none */
     char code[7];     /* the first mention's code ("--" for statistics) */
     int8_t quad;
-    uint8_t is_new, dirty;
+    uint8_t dirty;
 };
 
 /* What a cluster key stands for, once per distinct key. */
@@ -53,17 +56,19 @@ struct cl_bucket {
     int32_t head; /* first cluster; -2: no cluster; -1: free slot */
 };
 
-/* A dyad_month aggregate cell. */
-struct agg_key {
-    char src[4], tgt[4];
-    int32_t month; /* yyyymm; mm = 00 when the month is unknown; 0 when no date */
-    uint32_t channel; /* intern id */
-    int8_t quad;
-    int8_t modality;
-};
+/* Aggregate cells (table agg_cells, view dyad_month). A cell's key packs, from the high
+ * bits down: source country id (14 bits), target country id (14), month code (17: year*13 +
+ * month, month 0 when unknown, 0 when undated), channel id (10), quad (3), modality (3). The
+ * ids are those of the countries and channels tables. A dyad's cells are one key range. */
+#define AGG_SRC_SHIFT 47
+#define AGG_TGT_SHIFT 33
+#define AGG_MONTH_SHIFT 16
+#define AGG_CHANNEL_SHIFT 6
+#define AGG_QUAD_SHIFT 3
+#define AGG_MAX_COUNTRY 16383
+#define AGG_MAX_CHANNEL 1023
 struct agg_cell {
-    struct agg_key k;
-    int used;
+    uint64_t key; /* 0: free slot (a used key has a source id >= 1) */
     int64_t events;
     double gsum, coop, conflict;
 };
@@ -78,10 +83,9 @@ struct tumen_store {
     size_t txn_docs, txn_events;
 
     /* prepared statements (NULL in read-only mode for the write ones) */
-    sqlite3_stmt *sel_doc, *ins_doc, *ins_ev, *sel_cl, *ins_cl, *up_cl, *up_agg;
-    /* bulk load: the store was empty when opened, so the secondary indexes are built at the
-     * first tumen_store_flush (or at the next open after a crash), not row by row */
-    int bulk;
+    sqlite3_stmt *sel_doc, *ins_doc, *ins_terms, *sel_cl, *put_cl, *up_agg;
+    sqlite3_stmt *ins_code[2]; /* countries, channels */
+    struct buf evbuf, termbuf; /* the current document's event array and doc_terms text */
 
     /* current document */
     int doc_open, doc_new;
@@ -95,7 +99,11 @@ struct tumen_store {
     tumen_status ev_status;
 
     struct channel_table *channels;
-    struct intern strs; /* channel names (agg keys) */
+    /* country and channel ids of aggregate keys: intern id i is table id i+1; the first
+     * *_saved are in the tables, the rest are written at the next commit */
+    struct intern countries, chans;
+    size_t countries_saved, chans_saved;
+    int codes_loaded;
 
     /* batch aggregates */
     struct agg_cell *agg;
@@ -111,8 +119,7 @@ struct tumen_store {
     size_t ncls, cap_cls;
     int32_t *cl_dirty; /* clusters changed in the open batch */
     size_t ndirty, cap_dirty;
-    int cl_complete; /* the cache holds every stored cluster (bulk load from empty) */
-    int64_t next_cluster_id;
+    int cl_complete; /* the cache holds every stored cluster (the store was empty at open) */
     int64_t next_event_id;
     int64_t data_version; /* PRAGMA data_version when the cluster cache was last valid */
 };
@@ -129,15 +136,26 @@ void store_key_date(int32_t key, char out[11]);
  * organisation of a Phoenix "IGO" code ("IGOUNO" -> "UNO"), "---" when unknown. */
 void store_country(const char *code, char out[4]);
 
+/* The doc_terms query (FTS5 MATCH) for documents with events of a source a and a target b
+ * (either may be NULL; undirected: either way round). Returns false when there is nothing to
+ * restrict (no country) or a code that doc_terms cannot hold (not 3 ASCII letters or digits);
+ * then the caller scans. */
+bool store_terms_query(const char *a, const char *b, int directed, char out[64]);
+
 /* Clusters (cluster.c). */
 void cluster_cache_init(tumen_store *s);
 /* Drops the cache; the stored clusters are read again as keys are met. */
 void cluster_cache_clear(tumen_store *s);
 void cluster_cache_fini(tumen_store *s);
-/* Assigns p to a cluster (creating one), given the stored document row id. */
-tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_row, int64_t event_row,
+/* Assigns p, the event with id event_id of the document whose first event id is doc_first, to
+ * a cluster (creating one; a new cluster's id is event_id). Sets p->cluster, cluster_rule and
+ * cluster_key. */
+tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, int64_t event_id,
                             tumen_error *err);
-/* Writes new and changed clusters (inside the batch transaction) and marks them clean. */
+/* The doc_terms token of a cluster key: "k" and 16 hex digits of its 64-bit FNV-1a hash. */
+void cluster_term(const char *key, char out[18]);
+/* Writes the changed clusters of two or more mentions (inside the batch transaction) and
+ * marks them clean. A cluster of one mention has no row: its event is the whole story. */
 tumen_status cluster_flush(tumen_store *s, tumen_error *err);
 /* The code family used for matching: "econ", "mil", "agree", "r<root>" or "stat:<unit>". */
 void cluster_family(const tumen_event *ev, char out[32]);

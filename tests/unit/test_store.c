@@ -263,7 +263,7 @@ TEST(store_ingest_dedup) {
     ASSERT_EQ_INT(tumen_store_counts(s, &docs, &events, &clusters, &err), TUMEN_OK);
     ASSERT_EQ_UINT(docs, 1);
     ASSERT_EQ_UINT(events, 3);
-    ASSERT_EQ_UINT(clusters, 3);
+    ASSERT_EQ_UINT(clusters, 0); /* three events, each its own story: nothing merged */
     tumen_store_free(s);
 
     /* re-open: still a no-op, and the columns hold what we stored */
@@ -303,34 +303,89 @@ TEST(store_ingest_dedup) {
     query_str(path, "SELECT source_text||'/'||verb_text||'/'||root FROM events WHERE seq=1", str,
               sizeof str);
     ASSERT_EQ_STR(str, "Moscow/proposed/03");
-    /* the bulk load into the empty store built its indexes at flush */
-    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
-                                  "name IN ('events_dyad','events_cluster','clusters_key')"),
-                  3);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(DISTINCT cluster) FROM events"), 3);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM events WHERE cluster = id"), 3);
+    /* doc_terms finds the document by dyad, by either side, and not by a dyad it lacks */
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM doc_terms WHERE doc_terms MATCH "
+                                  "'dRUSPRK'"),
+                  1);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM doc_terms WHERE doc_terms MATCH 'tPRK'"),
+                  1);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM doc_terms WHERE doc_terms MATCH "
+                                  "'dPRKRUS'"),
+                  0);
+    query_str(path, "SELECT group_concat(modality, ',') FROM (SELECT modality FROM dyad_month "
+                    "ORDER BY modality)",
+              str, sizeof str);
+    ASSERT_EQ_STR(str, "asserted,asserted,forecast");
 }
 
-TEST(store_bulk_killed) {
-    /* a bulk load that never flushed (killed) leaves no indexes; the next open builds them */
+TEST(store_modalities) {
+    /* the aggregate cells keep each modality apart and dyad_month names it */
     char path[512];
-    db_path(path, sizeof path, "bulk.db");
+    db_path(path, sizeof path, "modal.db");
     tumen_store *s = open_store(path);
     ASSERT_TRUE(s != NULL);
-    tumen_store_set_batch(s, 1, 0);
-    tumen_event ev[8];
-    size_t n = doc_a_events(ev);
-    ASSERT_EQ_INT(add_doc(s, "a", "2025-01-02", doc_a, ev, n), 1); /* committed, no flush */
-    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
-                                  "name LIKE 'events_%'"),
-                  0);
-    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM events"), 3);
+    static const char t[] = "Russia met North Korea.";
+    tumen_event ev[6];
+    for (int m = TUMEN_ASSERTED; m <= TUMEN_FORECAST; m++) {
+        ev[m] = make_event(t, 1, t, "RUS", "PRK", "040", ""); /* the document date */
+        ev[m].modality = (tumen_modality)m;
+    }
+    ASSERT_EQ_INT(add_doc(s, "m", "2023-05-01", t, ev, 6), 1);
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
     tumen_store_free(s);
-    s = open_store(path);
-    ASSERT_TRUE(s != NULL);
-    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
-                                  "name IN ('events_dyad','events_cluster','clusters_key')"),
-                  3);
-    ASSERT_EQ_INT(add_doc(s, "a", "2025-01-02", doc_a, ev, n), 0);
-    tumen_store_free(s);
+    for (int m = TUMEN_ASSERTED; m <= TUMEN_FORECAST; m++) {
+        char sql[200];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM dyad_month WHERE modality='%s' AND month=202305 AND "
+                 "source_country='RUS' AND target_country='PRK' AND events=1",
+                 tumen_modality_name((tumen_modality)m));
+        ASSERT_EQ_INT(query_int(path, sql), 1);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE modality='%s'",
+                 tumen_modality_name((tumen_modality)m));
+        ASSERT_EQ_INT(query_int(path, sql), 1);
+    }
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM dyad_month"), 6);
+}
+
+TEST(store_reopen_clusters) {
+    /* a cluster made by one process is found again by the next (rebuilt from its events) */
+    char path[512];
+    db_path(path, sizeof path, "reopen.db");
+    static const char t1[] = "In 2022 Khusnullin proposed to invite 50,000 workers.";
+    static const char t2[] = "In August 2022 Russia said it would bring in workers.";
+    static const char t3[] = "Russia later proposed more workers.";
+    /* each document in a process (a store opened and closed) of its own */
+    const struct {
+        const char *text, *src, *when, *doc_date;
+    } docs[3] = {{t1, "RUSGOV", "2022", "2025"},
+                 {t2, "RUS", "2022-08", "2022-08-30"},
+                 {t3, "RUS", "2022-08-15", "2022-09-01"}};
+    for (int i = 0; i < 3; i++) {
+        tumen_store *s = open_store(path);
+        ASSERT_TRUE(s != NULL);
+        tumen_event e = make_event(docs[i].text, 1, docs[i].text, docs[i].src, "PRK", "0311",
+                                   docs[i].when);
+        char id[8];
+        snprintf(id, sizeof id, "d%d", i + 1);
+        ASSERT_EQ_INT(add_doc(s, id, docs[i].doc_date, docs[i].text, &e, 1), 1);
+        tumen_error err = {0};
+        ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+        tumen_store_free(s);
+    }
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM clusters"), 1);
+    ASSERT_EQ_INT(query_int(path, "SELECT mentions FROM clusters"), 3);
+    ASSERT_EQ_INT(query_int(path, "SELECT sources FROM clusters"), 3);
+    ASSERT_EQ_INT(query_int(path, "SELECT id FROM clusters"), 1); /* its first event */
+    char str[128];
+    query_str(path, "SELECT event_time||' '||first_date||' '||last_date FROM clusters", str,
+              sizeof str);
+    ASSERT_EQ_STR(str, "2022 2022 2022-08-15");
+    query_str(path, "SELECT group_concat(cluster_rule, ',') FROM events", str, sizeof str);
+    ASSERT_EQ_STR(str, "new,when=prefix,when=prefix");
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM cluster_members"), 3);
 }
 
 TEST(store_old_schema) {
@@ -391,7 +446,9 @@ TEST(store_clusters) {
     tumen_error err = {0};
     ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
     tumen_store_free(s);
-    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM clusters"), 3);
+    /* one merged cluster (2022); the 2024 and 2025 events stand alone */
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM clusters"), 1);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(DISTINCT cluster) FROM events"), 3);
     ASSERT_EQ_INT(query_int(path, "SELECT mentions FROM clusters WHERE event_time='2022'"), 3);
     ASSERT_EQ_INT(query_int(path, "SELECT sources FROM clusters WHERE event_time='2022'"), 3);
     char str[128];
@@ -400,15 +457,18 @@ TEST(store_clusters) {
     ASSERT_EQ_STR(str, "2022 2022-09-30");
     query_str(path, "SELECT key FROM clusters WHERE event_time='2022'", str, sizeof str);
     ASSERT_EQ_STR(str, "RUS>PRK|econ|labour|F");
-    query_str(path, "SELECT group_concat(rule, ',') FROM cluster_members", str, sizeof str);
+    query_str(path, "SELECT group_concat(cluster_rule, ',') FROM events", str, sizeof str);
     ASSERT_EQ_STR(str, "new,when=prefix,new,doc-date=prefix,new");
+    query_str(path, "SELECT group_concat(rule, ',') FROM cluster_members", str, sizeof str);
+    ASSERT_EQ_STR(str, "new,when=prefix,doc-date=prefix");
 }
 
 int main(void) {
     RUN(channels_shipped_table);
     RUN(channels_grammar_errors);
     RUN(store_ingest_dedup);
-    RUN(store_bulk_killed);
+    RUN(store_modalities);
+    RUN(store_reopen_clusters);
     RUN(store_old_schema);
     RUN(store_sha256);
     RUN(store_clusters);
