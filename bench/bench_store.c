@@ -1,8 +1,9 @@
 /* Store benchmark: ingest rate of synthetic events through the store API (the coder is not
  * involved), then the time of a dyad summary over the result.
- *   usage: bench_store DB [EVENTS [no-clusters] [random-dates]]
+ *   usage: bench_store DB [EVENTS [no-clusters] [random-dates] [skewed]]
  *   (default 2,000,000 events; DB is replaced). Documents come in date order unless
- *   random-dates; no-clusters stores without merging duplicates.
+ *   random-dates; actors, codes, modalities and channels are uniform unless skewed (Zipf);
+ *   no-clusters stores without merging duplicates.
  * Prints "ingest: N events in S s = R events/s" and "dyad: ... ms". */
 #include "tumen_store.h"
 
@@ -35,6 +36,26 @@ static const char *const codes[] = {"010", "020", "0311", "036", "040", "042", "
 static const char *const channels[] = {"diplomacy", "military", "labour", "energy-trade",
                                        "troops", "sanctions", "un", "treaties", "tourism"};
 
+/* An index in [0, n) from the random bits r: uniform, or (skewed) with probability
+ * proportional to 1/(i+1), a Zipf law like that of actors and codes in news. */
+static int pick(uint64_t r, int n, int skewed) {
+    if (!skewed) {
+        return (int)(r % (uint64_t)n);
+    }
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+        total += 1.0 / (i + 1);
+    }
+    double u = (double)(r % 1000003) / 1000003.0 * total;
+    for (int i = 0; i < n; i++) {
+        u -= 1.0 / (i + 1);
+        if (u < 0) {
+            return i;
+        }
+    }
+    return n - 1;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: bench_store DB [EVENTS]\n");
@@ -51,12 +72,14 @@ int main(int argc, char **argv) {
     tumen_store *s = NULL;
     tumen_error err = {0};
     unsigned flags = 0;
-    int random_dates = 0;
+    int random_dates = 0, skewed = 0;
     for (int i = 3; i < argc; i++) {
         if (strcmp(argv[i], "no-clusters") == 0) {
             flags |= TUMEN_STORE_NO_CLUSTERS;
         } else if (strcmp(argv[i], "random-dates") == 0) {
             random_dates = 1;
+        } else if (strcmp(argv[i], "skewed") == 0) {
+            skewed = 1;
         } else {
             fprintf(stderr, "bench_store: unknown option %s\n", argv[i]);
             return 2;
@@ -96,7 +119,8 @@ int main(int argc, char **argv) {
             e->sent.length = (size_t)n - 1;
             /* a third of the events are Russia-North Korea, both ways */
             uint64_t r = rnd();
-            const char *a = countries[r % 20], *b = countries[(r >> 8) % 20];
+            const char *a = countries[pick(r, 20, skewed)];
+            const char *b = countries[pick(r >> 20, 20, skewed)];
             if (r % 3 == 0) {
                 a = (r >> 16) & 1 ? "RUS" : "PRK";
                 b = (r >> 16) & 1 ? "PRK" : "RUS";
@@ -105,13 +129,13 @@ int main(int argc, char **argv) {
             snprintf(e->target, sizeof e->target, "%s", b);
             e->source_span.offset = off;
             e->source_span.length = 7;
-            const char *code = codes[(r >> 24) % 20];
+            const char *code = codes[pick(rnd(), 20, skewed)];
             snprintf(e->code, sizeof e->code, "%s", code);
             snprintf(e->root, sizeof e->root, "%.2s", code);
             if (tumen_cameo_lookup(code, &e->goldstein, &e->quad, NULL) != TUMEN_OK) {
                 e->quad = 1;
             }
-            e->modality = (tumen_modality)((r >> 32) % 6);
+            e->modality = (tumen_modality)pick(rnd(), 6, skewed);
             e->probability = -1;
             if ((r >> 40) % 4 == 0) {
                 e->quantity.present = 1;
@@ -123,7 +147,7 @@ int main(int argc, char **argv) {
             e->verb.length = 5;
             e->pattern_file = "data/verbs/bench.verbs";
             e->pattern_line = (uint32_t)(r % 1000);
-            e->channel = channels[(r >> 56) % 9];
+            e->channel = channels[pick(rnd(), 9, skewed)];
         }
         pd->len = (size_t)len;
     }

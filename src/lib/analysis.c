@@ -7,6 +7,10 @@
 #include "store_impl.h"
 
 #include "cameo.h"
+#include "evscan.h"
+#include "sink.h"
+
+#include <jansson.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -420,7 +424,6 @@ tumen_status tumen_store_actors(tumen_store *s, size_t top, const char *around, 
     return TUMEN_OK;
 }
 
-/* ---- evidence ---- */
 
 static const char *col_text(sqlite3_stmt *st, int i) {
     const unsigned char *p = sqlite3_column_text(st, i);
@@ -444,151 +447,311 @@ static bool date_bound(const char *s, int upper, int32_t *key) {
     return true;
 }
 
-tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tumen_evidence_fn fn,
-                                void *ctx, tumen_error *err) {
-    struct buf sql;
-    buf_init(&sql, 0);
-    tumen_status st = buf_adds(
-        &sql,
-        "SELECT e.id, e.cluster, coalesce(e.date,''), d.doc_id, d.title, d.url, d.date, "
-        "e.sentence_no, e.sentence_text, e.kind, e.source, e.target, e.code, e.channel, "
-        "e.goldstein, e.quad, e.modality, e.attributed_to, e.cue_text, e.probability_words, "
-        "e.verb_text, e.probability, e.qty_value, e.qty_low, e.qty_approx, e.qty_bound, "
-        "e.qty_unit, e.qty_text, e.event_time, e.pattern, "
-        "CASE WHEN e.cluster IS NULL THEN 0 ELSE coalesce(c.mentions, 1) END, "
-        "CASE WHEN e.cluster IS NULL THEN 0 ELSE coalesce(c.sources, 1) END "
-        "FROM events e JOIN documents d ON d.id=e.doc "
-        "LEFT JOIN clusters c ON c.id=e.cluster WHERE 1");
-    char match[64];
-    if (st == TUMEN_OK && store_terms_query(q->a, q->b, q->directed, match)) {
-        st = buf_adds(&sql, " AND e.doc IN (SELECT rowid FROM doc_terms WHERE doc_terms "
-                            "MATCH ?6)");
+/* ---- evidence ----
+ *
+ * The evidence list reads documents.event_data itself rather than the events view: the view
+ * extracts every column with its own JSON parse, which costs tens of microseconds per event
+ * when all columns are wanted. Pass 1 reads the candidate documents (those of the dyad,
+ * through doc_terms), filters their events on the raw text (evscan) and sorts references to
+ * them by date; pass 2 reads the documents of the first `limit` references again and parses
+ * only those events (jansson). */
+
+struct ev_ref {
+    int32_t date_key;
+    uint32_t idx; /* index in the document's array */
+    int64_t id, doc;
+};
+
+static int cmp_ev_ref(const void *a, const void *b) {
+    const struct ev_ref *x = a, *y = b;
+    if (x->date_key != y->date_key) {
+        return x->date_key < y->date_key ? -1 : 1;
     }
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static const char *jstr(const json_t *o, const char *k) {
+    const char *v = json_string_value(json_object_get(o, k));
+    return v ? v : "";
+}
+
+static int64_t jint(const json_t *o, const char *k) {
+    return json_integer_value(json_object_get(o, k));
+}
+
+/* Raw (escaped) string value of key k of event object o equals want (already escaped). */
+static bool raw_eq(const char *o, size_t n, const char *k, const char *want, size_t wn) {
+    const char *v;
+    size_t vn;
+    return evscan_get(o, n, k, &v, &vn) && vn == wn && memcmp(v, want, wn) == 0;
+}
+
+/* The pass-1 filter, on the raw event object o[0..n) (evscan). */
+struct ev_filter {
+    const tumen_events_query *q;
+    int32_t since, until;
+    struct buf a, b, channel; /* q->a, q->b, q->channel JSON-escaped, without quotes */
+};
+
+/* Sets out to the JSON escape of v without the quotes (as put_event writes it). */
+static tumen_status escaped(struct buf *out, const char *v) {
+    buf_init(out, 0);
+    if (v == NULL) {
+        return TUMEN_OK;
+    }
+    tumen_status st = sink_json_string(out, v, strlen(v));
+    if (st == TUMEN_OK) {
+        memmove(out->data, out->data + 1, out->len - 2);
+        out->len -= 2;
+    }
+    return st;
+}
+
+static bool event_matches(const struct ev_filter *f, const char *o, size_t n, int64_t id,
+                          int32_t *date_key) {
+    const tumen_events_query *q = f->q;
     if (q->a && q->b) {
-        st = st ? st
-                : buf_adds(&sql, q->directed
-                                     ? " AND e.source_country=?1 AND e.target_country=?2"
-                                     : " AND ((e.source_country=?1 AND e.target_country=?2) OR "
-                                       "(e.source_country=?2 AND e.target_country=?1))");
+        bool fwd = raw_eq(o, n, "sc", f->a.data, f->a.len) &&
+                   raw_eq(o, n, "tc", f->b.data, f->b.len);
+        bool back = !fwd && !q->directed && raw_eq(o, n, "sc", f->b.data, f->b.len) &&
+                    raw_eq(o, n, "tc", f->a.data, f->a.len);
+        if (!fwd && !back) {
+            return false;
+        }
     } else if (q->a) {
-        st = st ? st
-                : buf_adds(&sql, q->directed ? " AND e.source_country=?1"
-                                             : " AND (e.source_country=?1 OR "
-                                               "e.target_country=?1)");
-    } else if (q->b) {
-        st = st ? st : buf_adds(&sql, " AND e.target_country=?2");
-    }
-    if (q->channel) {
-        st = st ? st : buf_adds(&sql, " AND e.channel=?3");
-    }
-    int32_t since = 0, until = 0;
-    if (q->since) {
-        if (!date_bound(q->since, 0, &since)) {
-            buf_fini(&sql);
-            return err_set(err, TUMEN_DATE, q->since, 0, 0, "invalid date (YYYY[-MM[-DD]])");
+        if (!raw_eq(o, n, "sc", f->a.data, f->a.len) &&
+            (q->directed || !raw_eq(o, n, "tc", f->a.data, f->a.len))) {
+            return false;
         }
-        st = st ? st : buf_adds(&sql, " AND e.date_key>=?4");
+    } else if (q->b && !raw_eq(o, n, "tc", f->b.data, f->b.len)) {
+        return false;
     }
-    if (q->until) {
-        if (!date_bound(q->until, 1, &until)) {
-            buf_fini(&sql);
-            return err_set(err, TUMEN_DATE, q->until, 0, 0, "invalid date (YYYY[-MM[-DD]])");
-        }
-        st = st ? st : buf_adds(&sql, " AND e.date_key>0 AND e.date_key<=?5");
+    if (q->channel && !raw_eq(o, n, "ch", f->channel.data, f->channel.len)) {
+        return false;
+    }
+    long long dk = 0;
+    if (!evscan_int(o, n, "dk", &dk)) {
+        dk = 0;
+    }
+    if ((q->since && dk < f->since) || (q->until && (dk <= 0 || dk > f->until))) {
+        return false;
     }
     if (q->modalities) {
-        st = st ? st : buf_adds(&sql, " AND e.modality IN (''");
-        for (int m = TUMEN_ASSERTED; m <= TUMEN_FORECAST && st == TUMEN_OK; m++) {
-            if (q->modalities & (1u << m)) {
-                st = buf_printf(&sql, ",'%s'", tumen_modality_name((tumen_modality)m));
-            }
+        bool ok = false;
+        for (int m = TUMEN_ASSERTED; m <= TUMEN_FORECAST && !ok; m++) {
+            const char *name = tumen_modality_name((tumen_modality)m);
+            ok = (q->modalities & (1u << m)) && raw_eq(o, n, "m", name, strlen(name));
         }
-        st = st ? st : buf_adds(&sql, ")");
+        if (!ok) {
+            return false;
+        }
     }
-    if (q->with_quantity) {
-        st = st ? st : buf_adds(&sql, " AND e.qty_value IS NOT NULL");
+    const char *v;
+    size_t vn;
+    if (q->with_quantity && !evscan_get(o, n, "qv", &v, &vn)) {
+        return false;
     }
-    if (q->one_per_cluster) {
-        st = st ? st : buf_adds(&sql, " AND (c.id IS NULL OR e.id=c.first_event)");
+    long long cl = 0;
+    if (q->one_per_cluster && evscan_int(o, n, "cl", &cl) && cl != id) {
+        return false;
     }
-    st = st ? st : buf_adds(&sql, " ORDER BY e.date_key, e.id");
-    if (q->limit) {
-        st = st ? st : buf_printf(&sql, " LIMIT %zu", q->limit);
+    *date_key = (int32_t)dk;
+    return true;
+}
+
+/* The text of span key k of event o in text (len bytes), copied NUL-terminated into the
+ * arena; "" when absent or out of range. */
+static const char *span_text(struct arena *ar, const json_t *o, const char *k, const char *text,
+                             size_t len) {
+    const json_t *sp = json_object_get(o, k);
+    json_int_t a = json_integer_value(json_array_get(sp, 0));
+    json_int_t b = json_integer_value(json_array_get(sp, 1));
+    if (!json_is_array(sp) || a < 0 || b <= a || (size_t)b > len) {
+        return "";
     }
-    if (st != TUMEN_OK) {
-        buf_fini(&sql);
-        return err_set(err, st, s->path, 0, 0, "out of memory");
-    }
-    sqlite3_stmt *qs = NULL;
-    if (sqlite3_prepare_v2(s->db, sql.data, -1, &qs, NULL) != SQLITE_OK) {
-        buf_fini(&sql);
+    char *t = arena_strndup(ar, text + a, (size_t)(b - a));
+    return t ? t : "";
+}
+
+static double jnum(const json_t *o, const char *k, double none) {
+    const json_t *v = json_object_get(o, k);
+    return json_is_number(v) ? json_number_value(v) : none;
+}
+
+/* Calls fn with the evidence of event ref r (pass 2). */
+static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
+                         const struct ev_ref *r, struct arena *ar, tumen_evidence_fn fn,
+                         void *ctx, tumen_error *err) {
+    sqlite3_reset(qd);
+    sqlite3_bind_int64(qd, 1, r->doc);
+    if (sqlite3_step(qd) != SQLITE_ROW) {
         return store_db_error(s, err, "events query");
     }
-    buf_fini(&sql);
-    if (q->a) {
-        sqlite3_bind_text(qs, 1, q->a, -1, SQLITE_STATIC);
+    const char *text = (const char *)sqlite3_column_text(qd, 4);
+    size_t len = (size_t)sqlite3_column_bytes(qd, 4);
+    const char *data = (const char *)sqlite3_column_blob(qd, 5);
+    size_t dn = (size_t)sqlite3_column_bytes(qd, 5), pos = 0, a = 0, b = 0;
+    int got = 0;
+    for (uint32_t i = 0; i <= r->idx && (got = evscan_next(data, dn, &pos, &a, &b)) == 1; i++) {
     }
-    if (q->b) {
-        sqlite3_bind_text(qs, 2, q->b, -1, SQLITE_STATIC);
+    json_error_t je;
+    json_t *arr = got == 1 ? json_loadb(data + a, b - a, 0, &je) : NULL;
+    const json_t *o = arr;
+    if (!json_is_object(o) || text == NULL) {
+        json_decref(arr);
+        return err_set(err, TUMEN_DB, s->path, 0, 0,
+                       "corrupt store: document %lld has no event %u",
+                       (long long)r->doc, (unsigned)r->idx);
     }
-    if (q->channel) {
-        sqlite3_bind_text(qs, 3, q->channel, -1, SQLITE_STATIC);
+    arena_reset(ar);
+    tumen_evidence e;
+    memset(&e, 0, sizeof e);
+    e.id = r->id;
+    e.cluster = jint(o, "cl");
+    e.date = jstr(o, "d");
+    e.doc_id = col_text(qd, 0);
+    e.doc_title = col_text(qd, 1);
+    e.doc_url = col_text(qd, 2);
+    e.doc_date = col_text(qd, 3);
+    e.sentence_no = (uint32_t)jint(o, "n");
+    e.sentence = span_text(ar, o, "S", text, len);
+    e.statistic = jint(o, "k") == 1;
+    e.source = jstr(o, "src");
+    e.target = jstr(o, "tgt");
+    e.code = jstr(o, "c");
+    const struct cameo_code *cc = cameo_find(e.code);
+    e.code_name = cc ? cc->name : (e.statistic ? "statistic" : "");
+    e.channel = jstr(o, "ch");
+    e.goldstein = jnum(o, "g", 0.0);
+    e.quad = (int)jint(o, "q");
+    e.modality = jstr(o, "m");
+    e.attributed_to = jstr(o, "at");
+    e.cue = span_text(ar, o, "cu", text, len);
+    e.probability_words = span_text(ar, o, "ps", text, len);
+    e.verb = span_text(ar, o, "v", text, len);
+    e.probability = jnum(o, "p", -1.0);
+    e.has_quantity = json_object_get(o, "qv") != NULL;
+    e.value = jnum(o, "qv", NAN);
+    e.has_low = json_object_get(o, "ql") != NULL;
+    e.low = jnum(o, "ql", NAN);
+    e.approx = (int)jint(o, "qa");
+    e.bound = jstr(o, "qb");
+    e.unit = jstr(o, "qu");
+    e.quantity_text = span_text(ar, o, "qs", text, len);
+    e.when = jstr(o, "w");
+    e.pattern = jstr(o, "pt");
+    if (e.cluster) {
+        /* a merged cluster has a row; an event alone is a cluster of one */
+        e.cluster_mentions = e.cluster_sources = 1;
+        sqlite3_reset(qc);
+        sqlite3_bind_int64(qc, 1, e.cluster);
+        if (sqlite3_step(qc) == SQLITE_ROW) {
+            e.cluster_mentions = sqlite3_column_int64(qc, 0);
+            e.cluster_sources = sqlite3_column_int64(qc, 1);
+        }
+        sqlite3_reset(qc);
     }
-    sqlite3_bind_int(qs, 4, since);
-    sqlite3_bind_int(qs, 5, until);
-    if (store_terms_query(q->a, q->b, q->directed, match)) {
-        sqlite3_bind_text(qs, 6, match, -1, SQLITE_TRANSIENT);
+    int stop = fn(ctx, &e);
+    json_decref(arr);
+    sqlite3_reset(qd);
+    return stop ? TUMEN_STOPPED : TUMEN_OK;
+}
+
+tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tumen_evidence_fn fn,
+                                void *ctx, tumen_error *err) {
+    int32_t since = 0, until = 0;
+    if (q->since && !date_bound(q->since, 0, &since)) {
+        return err_set(err, TUMEN_DATE, q->since, 0, 0, "invalid date (YYYY[-MM[-DD]])");
     }
-    int rc;
-    st = TUMEN_OK;
-    while ((rc = sqlite3_step(qs)) == SQLITE_ROW) {
-        tumen_evidence e;
-        memset(&e, 0, sizeof e);
-        e.id = sqlite3_column_int64(qs, 0);
-        e.cluster = sqlite3_column_int64(qs, 1);
-        e.date = col_text(qs, 2);
-        e.doc_id = col_text(qs, 3);
-        e.doc_title = col_text(qs, 4);
-        e.doc_url = col_text(qs, 5);
-        e.doc_date = col_text(qs, 6);
-        e.sentence_no = (uint32_t)sqlite3_column_int(qs, 7);
-        e.sentence = col_text(qs, 8);
-        e.statistic = strcmp(col_text(qs, 9), "statistic") == 0;
-        e.source = col_text(qs, 10);
-        e.target = col_text(qs, 11);
-        e.code = col_text(qs, 12);
-        const struct cameo_code *cc = cameo_find(e.code);
-        e.code_name = cc ? cc->name : (e.statistic ? "statistic" : "");
-        e.channel = col_text(qs, 13);
-        e.goldstein = sqlite3_column_double(qs, 14);
-        e.quad = sqlite3_column_int(qs, 15);
-        e.modality = col_text(qs, 16);
-        e.attributed_to = col_text(qs, 17);
-        e.cue = col_text(qs, 18);
-        e.probability_words = col_text(qs, 19);
-        e.verb = col_text(qs, 20);
-        e.probability =
-            sqlite3_column_type(qs, 21) == SQLITE_NULL ? -1.0 : sqlite3_column_double(qs, 21);
-        e.has_quantity = sqlite3_column_type(qs, 22) != SQLITE_NULL;
-        e.value = e.has_quantity ? sqlite3_column_double(qs, 22) : NAN;
-        e.has_low = sqlite3_column_type(qs, 23) != SQLITE_NULL;
-        e.low = e.has_low ? sqlite3_column_double(qs, 23) : NAN;
-        e.approx = sqlite3_column_int(qs, 24);
-        e.bound = col_text(qs, 25);
-        e.unit = col_text(qs, 26);
-        e.quantity_text = col_text(qs, 27);
-        e.when = col_text(qs, 28);
-        e.pattern = col_text(qs, 29);
-        e.cluster_mentions = sqlite3_column_int64(qs, 30);
-        e.cluster_sources = sqlite3_column_int64(qs, 31);
-        if (fn(ctx, &e) != 0) {
-            st = TUMEN_STOPPED;
-            break;
+    if (q->until && !date_bound(q->until, 1, &until)) {
+        return err_set(err, TUMEN_DATE, q->until, 0, 0, "invalid date (YYYY[-MM[-DD]])");
+    }
+    struct buf match;
+    buf_init(&match, 0);
+    bool restrict_docs = store_terms_query(s, q->a, q->b, q->directed, &match);
+    sqlite3_stmt *qs = NULL, *qd = NULL, *qc = NULL;
+    tumen_status st = TUMEN_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           restrict_docs
+                               ? "SELECT id, first_event, event_data FROM documents WHERE id IN "
+                                 "(SELECT rowid FROM doc_terms WHERE doc_terms MATCH ?1) "
+                                 "ORDER BY id"
+                               : "SELECT id, first_event, event_data FROM documents ORDER BY id",
+                           -1, &qs, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT doc_id, title, url, date, text, event_data FROM documents "
+                           "WHERE id = ?1",
+                           -1, &qd, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT mentions, sources FROM clusters WHERE id = ?1", -1,
+                           &qc, NULL) != SQLITE_OK) {
+        st = store_db_error(s, err, "events query");
+    }
+    if (st == TUMEN_OK && restrict_docs) {
+        sqlite3_bind_text(qs, 1, match.data, (int)match.len, SQLITE_TRANSIENT);
+    }
+    buf_fini(&match);
+    /* pass 1: references to the matching events */
+    struct ev_filter f;
+    f.q = q;
+    f.since = since;
+    f.until = until;
+    tumen_status est = escaped(&f.a, q->a);
+    est = est ? est : escaped(&f.b, q->b);
+    est = est ? est : escaped(&f.channel, q->channel);
+    if (st == TUMEN_OK && est != TUMEN_OK) {
+        st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    struct ev_ref *refs = NULL;
+    size_t nrefs = 0, cap = 0;
+    int rc = SQLITE_DONE;
+    while (st == TUMEN_OK && (rc = sqlite3_step(qs)) == SQLITE_ROW) {
+        int64_t doc = sqlite3_column_int64(qs, 0), first = sqlite3_column_int64(qs, 1);
+        const char *data = (const char *)sqlite3_column_blob(qs, 2);
+        size_t dn = (size_t)sqlite3_column_bytes(qs, 2), pos = 0, a = 0, b = 0;
+        int got;
+        for (uint32_t i = 0; (got = evscan_next(data, dn, &pos, &a, &b)) == 1; i++) {
+            int64_t id = first + (int64_t)i;
+            int32_t dk = 0;
+            if (!event_matches(&f, data + a, b - a, id, &dk)) {
+                continue;
+            }
+            if (!grow((void **)&refs, &cap, nrefs + 1, sizeof *refs)) {
+                st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+                break;
+            }
+            refs[nrefs].date_key = dk;
+            refs[nrefs].idx = i;
+            refs[nrefs].id = id;
+            refs[nrefs].doc = doc;
+            nrefs++;
+        }
+        if (st == TUMEN_OK && got < 0) {
+            st = err_set(err, TUMEN_DB, s->path, 0, 0,
+                         "corrupt store: event_data of document %lld is not an array of "
+                         "events",
+                         (long long)doc);
         }
     }
+    buf_fini(&f.a);
+    buf_fini(&f.b);
+    buf_fini(&f.channel);
     if (st == TUMEN_OK && rc != SQLITE_DONE) {
         st = store_db_error(s, err, "events query");
     }
     sqlite3_finalize(qs);
+    /* pass 2: in date order */
+    if (st == TUMEN_OK && nrefs > 1) {
+        qsort(refs, nrefs, sizeof *refs, cmp_ev_ref);
+    }
+    size_t n = q->limit && q->limit < nrefs ? q->limit : nrefs;
+    struct arena ar;
+    arena_init(&ar);
+    for (size_t i = 0; st == TUMEN_OK && i < n; i++) {
+        st = emit(s, qd, qc, &refs[i], &ar, fn, ctx, err);
+    }
+    arena_fini(&ar);
+    free(refs);
+    sqlite3_finalize(qd);
+    sqlite3_finalize(qc);
     return st;
 }

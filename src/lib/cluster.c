@@ -83,6 +83,7 @@ void cluster_cache_init(tumen_store *s) {
     s->cl_dirty = NULL;
     s->ndirty = s->cap_dirty = 0;
     s->cl_complete = 0;
+    memset(s->cl_bucket_loaded, 0, sizeof s->cl_bucket_loaded);
 }
 
 void cluster_cache_fini(tumen_store *s) {
@@ -228,66 +229,187 @@ static tumen_status mark_dirty(tumen_store *s, struct cl *c) {
     return TUMEN_OK;
 }
 
-void cluster_term(const char *key, char out[18]) {
-    static const char hex[] = "0123456789abcdef";
+/* The bucket of a key: 12 bits of its 64-bit FNV-1a hash. FTS5 indexes a few thousand
+ * distinct terms several times faster than one term per key (about 1 us per posting at
+ * 100k distinct terms), and a bucket is small enough to read back whole. */
+static unsigned key_bucket(const char *key, size_t n) {
     uint64_t h = 0xcbf29ce484222325ull;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        h = (h ^ *p) * 0x100000001b3ull;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)key[i]) * 0x100000001b3ull;
     }
+    return (unsigned)(h >> 52);
+}
+
+static void bucket_term(unsigned b, char out[5]) {
+    static const char hex[] = "0123456789abcdef";
     out[0] = 'k';
-    for (int i = 0; i < 16; i++) {
-        out[1 + i] = hex[(h >> (60 - 4 * i)) & 15];
+    out[1] = hex[(b >> 8) & 15];
+    out[2] = hex[(b >> 4) & 15];
+    out[3] = hex[b & 15];
+    out[4] = '\0';
+}
+
+void cluster_term(const char *key, char out[5]) {
+    bucket_term(key_bucket(key, strlen(key)), out);
+}
+
+/* The match key of event e between countries a and b (neither "---"):
+ * "<a><'>' or '='><b>|<family>|<channel>|<mode>", symmetric dyads sorted. Returns its length;
+ * a and b are swapped in place for a symmetric event when needed. */
+static size_t make_key(char a[4], char b[4], const tumen_event *e, char key[160]) {
+    char family[32];
+    cluster_family(e, family);
+    char mode = mode_of(e->modality);
+    int sym = e->symmetric != 0;
+    if (sym && strcmp(a, b) > 0) {
+        char tmp[4];
+        memcpy(tmp, a, 4);
+        memcpy(a, b, 4);
+        memcpy(b, tmp, 4);
     }
-    out[17] = '\0';
+    size_t kl = 0, fl = strlen(family), cl = e->channel ? strlen(e->channel) : 0;
+    if (cl > 160 - 48) {
+        cl = 160 - 48; /* channels are short; a long one is cut, consistently */
+    }
+    memcpy(key, a, 3);
+    key[3] = sym ? '=' : '>';
+    memcpy(key + 4, b, 3);
+    key[7] = '|';
+    kl = 8;
+    memcpy(key + kl, family, fl);
+    kl += fl;
+    key[kl++] = '|';
+    if (cl) {
+        memcpy(key + kl, e->channel, cl);
+    }
+    kl += cl;
+    key[kl++] = '|';
+    key[kl++] = mode;
+    key[kl] = '\0';
+    return kl;
+}
+
+/* The key of a stored event from its event_data fields (load_bucket's columns 9..16: source
+ * and target country, symmetric, code, statistic, quantity unit, modality, channel), with the
+ * event and countries it was made from (e->channel points into the row). */
+static size_t stored_key(sqlite3_stmt *q, tumen_event *e, char a[4], char b[4], char key[160]) {
+    memset(e, 0, sizeof *e);
+    copy_str(a, 4, (const char *)sqlite3_column_text(q, 9));
+    copy_str(b, 4, (const char *)sqlite3_column_text(q, 10));
+    e->symmetric = sqlite3_column_int(q, 11) != 0;
+    copy_str(e->code, sizeof e->code, (const char *)sqlite3_column_text(q, 12));
+    e->kind = sqlite3_column_int(q, 13) == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;
+    const char *unit = (const char *)sqlite3_column_text(q, 14);
+    e->quantity.present = unit != NULL;
+    copy_str(e->quantity.unit, sizeof e->quantity.unit, unit);
+    const char *m = (const char *)sqlite3_column_text(q, 15);
+    e->modality = TUMEN_DENIED; /* an unknown name: mode N, as the weakest claim */
+    for (int i = TUMEN_ASSERTED; m && i <= TUMEN_FORECAST; i++) {
+        if (strcmp(m, tumen_modality_name((tumen_modality)i)) == 0) {
+            e->modality = (tumen_modality)i;
+        }
+    }
+    e->channel = (const char *)sqlite3_column_text(q, 16);
+    if (e->channel == NULL) {
+        e->channel = "other";
+    }
+    return make_key(a, b, e, key);
 }
 
 static size_t common_prefix(const char *a, const char *b);
 
-/* Rebuilds the stored clusters of key k from their events (first use of k since the cache
- * was cleared): the documents come from doc_terms, the events are those whose "ck" is the
- * key, grouped by cluster id. A cluster's time is the common prefix of its mentions' times,
- * which is what assigning them one by one made it. */
-static tumen_status load_key(tumen_store *s, uint32_t k, const char *key, tumen_error *err) {
-    s->cl_keyinfo[k].loaded = 1;
-    if (s->cl_complete) {
-        return TUMEN_OK; /* everything stored is cached already */
+/* The intern id of key (length kl) of event e between countries a and b (as make_key left
+ * them), with its key info made when the key is new. TUMEN_NOID on out of memory. */
+static uint32_t key_intern(tumen_store *s, const char *key, size_t kl, const char *a,
+                           const char *b, const tumen_event *e) {
+    size_t nkeys = s->cl_keys.n;
+    uint32_t k = intern_add(&s->cl_keys, key, kl);
+    if (k == TUMEN_NOID) {
+        return k;
     }
-    char term[18];
-    cluster_term(key, term);
+    if (k >= s->cl_keyinfo_cap) {
+        size_t cap = s->cl_keyinfo_cap;
+        if (!grow((void **)&s->cl_keyinfo, &cap, (size_t)k + 1, sizeof *s->cl_keyinfo)) {
+            return TUMEN_NOID;
+        }
+        s->cl_keyinfo_cap = cap;
+    }
+    if (s->cl_keys.n > nkeys) {
+        struct cl_key *ki = &s->cl_keyinfo[k];
+        memset(ki, 0, sizeof *ki);
+        ki->head = -1;
+        memcpy(ki->src, a, 4);
+        memcpy(ki->tgt, b, 4);
+        cluster_family(e, ki->family);
+        copy_str(ki->channel, sizeof ki->channel, e->channel);
+        ki->mode[0] = key[kl - 1];
+        ki->symmetric = e->symmetric != 0;
+    }
+    return k;
+}
+
+/* A cluster being rebuilt by load_bucket. */
+struct rebuild {
+    struct cl c;
+    uint32_t key;
+    char time[11];
+    int have;
+};
+
+static tumen_status rebuild_end(tumen_store *s, struct rebuild *r, tumen_error *err) {
+    if (!r->have) {
+        return TUMEN_OK;
+    }
+    r->have = 0;
+    struct cl *c = new_cl(s, r->key, r->time);
+    if (c == NULL) {
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    int32_t keep_k = c->next_k, keep_b = c->next_b;
+    char keep_time[11];
+    memcpy(keep_time, c->time, sizeof keep_time);
+    c->id = r->c.id;
+    c->first_event = r->c.first_event;
+    c->mentions = r->c.mentions;
+    c->sources = r->c.sources;
+    c->last_doc = r->c.last_doc;
+    c->first_key = r->c.first_key;
+    c->last_key = r->c.last_key;
+    memcpy(c->code, r->c.code, sizeof c->code);
+    c->quad = r->c.quad;
+    c->next_k = keep_k;
+    c->next_b = keep_b;
+    memcpy(c->time, keep_time, sizeof keep_time);
+    return TUMEN_OK;
+}
+
+/* Rebuilds the stored clusters of every key of bucket b from their events (first use of the
+ * bucket since the cache was cleared): the documents come from doc_terms, the events are
+ * those with a cluster, grouped by cluster id (rows come ordered by cluster, then event), and
+ * each cluster's key is made again from its first event's fields. A cluster's time is the
+ * common prefix of its mentions' times, which is what assigning them one by one made it. */
+static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *err) {
+    s->cl_bucket_loaded[bucket / 8] |= (unsigned char)(1u << (bucket % 8));
+    char term[5];
+    bucket_term(bucket, term);
     sqlite3_stmt *q = s->sel_cl;
     sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, term, 17, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, key, -1, SQLITE_TRANSIENT);
-    int rc;
-    struct cl cur;
-    int have = 0;
-    char cur_time[11] = "";
+    sqlite3_bind_text(q, 1, term, 4, SQLITE_TRANSIENT);
+    struct rebuild r;
+    memset(&r, 0, sizeof r);
+    int64_t skip = 0; /* a cluster of another bucket (same documents) */
     tumen_status st = TUMEN_OK;
-    for (;;) {
-        rc = sqlite3_step(q);
-        int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 2) : -1;
-        if (have && (rc != SQLITE_ROW || id != cur.id)) {
-            struct cl *c = new_cl(s, k, cur_time);
-            if (c == NULL) {
-                st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
-                break;
-            }
-            int32_t keep_k = c->next_k, keep_b = c->next_b;
-            uint32_t keep_key = c->key;
-            char keep_time[11];
-            memcpy(keep_time, c->time, sizeof keep_time);
-            *c = cur;
-            c->next_k = keep_k;
-            c->next_b = keep_b;
-            c->key = keep_key;
-            memcpy(c->time, keep_time, sizeof keep_time);
-            have = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        /* columns: document's first event, event id, cluster, when, date, date key, code,
+         * quad, statistic, then the key fields (stored_key) */
+        int64_t id = sqlite3_column_int64(q, 2);
+        if (id == skip) {
+            continue;
         }
-        if (rc != SQLITE_ROW) {
+        if (r.have && id != r.c.id && (st = rebuild_end(s, &r, err)) != TUMEN_OK) {
             break;
         }
-        /* columns: doc first event, event id, cluster, when, date, date key, code, quad,
-         * statistic */
         const char *w = (const char *)sqlite3_column_text(q, 3);
         const char *d = (const char *)sqlite3_column_text(q, 4);
         char t[11];
@@ -296,36 +418,52 @@ static tumen_status load_key(tumen_store *s, uint32_t k, const char *key, tumen_
         } else {
             copy_str(t, 8, d ? d : "");
         }
-        int32_t dk = sqlite3_column_int(q, 5);
-        int64_t doc = sqlite3_column_int64(q, 0);
-        if (!have) {
-            memset(&cur, 0, sizeof cur);
-            cur.id = id;
-            cur.first_event = sqlite3_column_int64(q, 1);
-            copy_str(cur.code, sizeof cur.code, (const char *)sqlite3_column_text(q, 6));
-            cur.quad = (int8_t)sqlite3_column_int(q, 7);
-            memcpy(cur_time, t, sizeof t);
-            have = 1;
+        if (!r.have) {
+            tumen_event e;
+            char a[4], b[4], key[160];
+            size_t kl = stored_key(q, &e, a, b, key);
+            if (key_bucket(key, kl) != bucket) {
+                skip = id;
+                continue;
+            }
+            uint32_t k = key_intern(s, key, kl, a, b, &e);
+            if (k == TUMEN_NOID) {
+                st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+                break;
+            }
+            memset(&r, 0, sizeof r);
+            r.have = 1;
+            r.key = k;
+            r.c.id = id;
+            r.c.first_event = sqlite3_column_int64(q, 1);
+            copy_str(r.c.code, sizeof r.c.code, (const char *)sqlite3_column_text(q, 6));
+            r.c.quad = (int8_t)sqlite3_column_int(q, 7);
+            memcpy(r.time, t, sizeof t);
         } else if (t[0]) {
-            if (cur_time[0] == '\0') {
-                memcpy(cur_time, t, sizeof t);
+            if (r.time[0] == '\0') {
+                memcpy(r.time, t, sizeof t);
             } else {
-                cur_time[common_prefix(cur_time, t)] = '\0';
+                r.time[common_prefix(r.time, t)] = '\0';
             }
         }
-        cur.mentions++;
-        if (cur.last_doc != doc) {
-            cur.sources++;
-            cur.last_doc = doc;
+        int64_t doc = sqlite3_column_int64(q, 0);
+        int32_t dk = sqlite3_column_int(q, 5);
+        r.c.mentions++;
+        if (r.c.last_doc != doc) {
+            r.c.sources++;
+            r.c.last_doc = doc;
         }
         if (dk > 0) {
-            if (cur.first_key == 0 || dk < cur.first_key) {
-                cur.first_key = dk;
+            if (r.c.first_key == 0 || dk < r.c.first_key) {
+                r.c.first_key = dk;
             }
-            if (dk > cur.last_key) {
-                cur.last_key = dk;
+            if (dk > r.c.last_key) {
+                r.c.last_key = dk;
             }
         }
+    }
+    if (st == TUMEN_OK) {
+        st = rebuild_end(s, &r, err);
     }
     sqlite3_reset(q);
     if (st == TUMEN_OK && rc != SQLITE_DONE) {
@@ -398,61 +536,18 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     if (strcmp(a, "---") == 0 || strcmp(b, "---") == 0) {
         return TUMEN_OK;
     }
-    char family[32];
-    cluster_family(e, family);
-    char mode = mode_of(e->modality);
-    int sym = e->symmetric != 0;
-    if (sym && strcmp(a, b) > 0) {
-        char tmp[4];
-        memcpy(tmp, a, 4);
-        memcpy(a, b, 4);
-        memcpy(b, tmp, 4);
-    }
-    /* "<a><'>' or '='><b>|<family>|<channel>|<mode>" */
     char key[160];
-    size_t kl = 0, fl = strlen(family), cl = strlen(e->channel);
-    if (cl > sizeof key - 48) {
-        cl = sizeof key - 48; /* channels are short; a long one is cut, consistently */
-    }
-    memcpy(key, a, 3);
-    key[3] = sym ? '=' : '>';
-    memcpy(key + 4, b, 3);
-    key[7] = '|';
-    kl = 8;
-    memcpy(key + kl, family, fl);
-    kl += fl;
-    key[kl++] = '|';
-    memcpy(key + kl, e->channel, cl);
-    kl += cl;
-    key[kl++] = '|';
-    key[kl++] = mode;
-    key[kl] = '\0';
-    size_t nkeys = s->cl_keys.n;
-    uint32_t k = intern_add(&s->cl_keys, key, kl);
-    if (k == TUMEN_NOID) {
-        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
-    }
-    if (k >= s->cl_keyinfo_cap) {
-        size_t cap = s->cl_keyinfo_cap;
-        if (!grow((void **)&s->cl_keyinfo, &cap, (size_t)k + 1, sizeof *s->cl_keyinfo)) {
-            return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
-        }
-        s->cl_keyinfo_cap = cap;
-    }
-    if (s->cl_keys.n > nkeys) { /* a key not seen since the cache was cleared */
-        struct cl_key *ki = &s->cl_keyinfo[k];
-        memset(ki, 0, sizeof *ki);
-        ki->head = -1;
-        memcpy(ki->src, a, 4);
-        memcpy(ki->tgt, b, 4);
-        copy_str(ki->family, sizeof ki->family, family);
-        copy_str(ki->channel, sizeof ki->channel, e->channel);
-        ki->mode[0] = mode;
-        ki->symmetric = sym;
-        tumen_status st = load_key(s, k, key, err);
+    size_t kl = make_key(a, b, e, key);
+    unsigned bucket = key_bucket(key, kl);
+    if (!s->cl_complete && !(s->cl_bucket_loaded[bucket / 8] & (1u << (bucket % 8)))) {
+        tumen_status st = load_bucket(s, bucket, err);
         if (st != TUMEN_OK) {
             return st;
         }
+    }
+    uint32_t k = key_intern(s, key, kl, a, b, e);
+    if (k == TUMEN_NOID) {
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
     char t[11];
     int from_doc = e->when[0] == '\0';

@@ -180,7 +180,7 @@ static const char *const schema_sql[] = {
     "  " JV("w") " AS event_time, " SPAN_COLS("ws", "time") SPAN("ws") " AS time_text,\n"
     "  " JV("d") " AS date, coalesce(" JV("dk") ", 0) AS date_key,\n"
     "  " JV("pt") " AS pattern, " JV("ch") " AS channel,\n"
-    "  " JV("cl") " AS cluster, " JV("cr") " AS cluster_rule, " JV("ck") " AS cluster_key\n"
+    "  " JV("cl") " AS cluster, " JV("cr") " AS cluster_rule\n"
     "  FROM documents d, json_each(d.event_data) j;\n",
     "CREATE VIEW IF NOT EXISTS sentences AS SELECT\n"
     "  id, doc, sentence_no AS n, sentence_start AS start, sentence_end AS end,\n"
@@ -359,10 +359,12 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
             st = prepare(s, &s->sel_cl,
                          "SELECT d.first_event, d.first_event + j.key, j.value->>'cl', "
                          "j.value->>'w', j.value->>'d', j.value->>'dk', j.value->>'c', "
-                         "j.value->>'q', j.value->>'k' "
+                         "j.value->>'q', j.value->>'k', j.value->>'sc', j.value->>'tc', "
+                         "j.value->>'sym', j.value->>'c', j.value->>'k', j.value->>'qu', "
+                         "j.value->>'m', j.value->>'ch' "
                          "FROM doc_terms t JOIN documents d ON d.id = t.rowid, "
                          "json_each(d.event_data) j WHERE doc_terms MATCH ?1 AND "
-                         "j.value->>'ck' = ?2 ORDER BY 3, 2",
+                         "j.value->>'cl' IS NOT NULL ORDER BY 3, 2",
                          err);
         }
         if (st == TUMEN_OK) {
@@ -461,6 +463,7 @@ void tumen_store_free(tumen_store *s) {
     arena_fini(&s->arena);
     buf_fini(&s->evbuf);
     buf_fini(&s->termbuf);
+    free(s->term_set);
     intern_fini(&s->countries);
     intern_fini(&s->chans);
     cluster_cache_fini(s);
@@ -997,7 +1000,6 @@ static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p
         st = st ? st : put_key(b, "cl");
         st = st ? st : put_int(b, p->cluster);
         st = st ? st : put_str(b, "cr", p->cluster_rule);
-        st = st ? st : put_str(b, "ck", p->cluster_key);
     }
     return st ? st : buf_addc(b, '}');
 }
@@ -1015,39 +1017,68 @@ static bool term_code(const char *c) {
     return true;
 }
 
-/* Appends " <prefix><a><c>" to the doc_terms text unless a code is one doc_terms does not
- * hold (term_code). */
-static tumen_status put_term(struct buf *b, char prefix, const char *a, const char *c) {
-    if (!term_code(a) || (c && !term_code(c))) {
+/* Appends " <term>" to the doc_terms text unless the document has it already (a set of term
+ * hashes, cleared per document). */
+static tumen_status put_term(tumen_store *s, struct buf *b, const char *term, size_t n) {
+    uint64_t h = hash_bytes(term, n) | 1; /* 0 marks a free slot */
+    size_t mask = s->term_cap - 1;
+    size_t j = (size_t)h & mask;
+    while (s->term_set[j] && s->term_set[j] != h) {
+        j = (j + 1) & mask;
+    }
+    if (s->term_set[j] == h) {
         return TUMEN_OK;
     }
+    s->term_set[j] = h;
     tumen_status st = buf_addc(b, ' ');
-    st = st ? st : buf_addc(b, prefix);
-    st = st ? st : buf_add(b, a, 3);
-    return st || c == NULL ? st : buf_add(b, c, 3);
+    return st ? st : buf_add(b, term, n);
 }
 
-bool store_terms_query(const char *a, const char *b, int directed, char out[64]) {
-    out[0] = '\0';
+/* Appends " OR " (unless first) and "d<x><y>". */
+static tumen_status or_dyad(struct buf *b, const char *x, const char *y) {
+    tumen_status st = b->len ? buf_add(b, " OR ", 4) : TUMEN_OK;
+    st = st ? st : buf_addc(b, 'd');
+    st = st ? st : buf_add(b, x, 3);
+    return st ? st : buf_add(b, y, 3);
+}
+
+bool store_terms_query(tumen_store *s, const char *a, const char *b, int directed,
+                       struct buf *out) {
+    buf_reset(out);
     if ((a && !term_code(a)) || (b && !term_code(b)) || (!a && !b)) {
         return false;
     }
+    tumen_status st = TUMEN_OK;
     if (a && b) {
-        if (directed) {
-            snprintf(out, 64, "d%s%s", a, b);
-        } else {
-            snprintf(out, 64, "d%s%s OR d%s%s", a, b, b, a);
-        }
-    } else if (a) {
-        if (directed) {
-            snprintf(out, 64, "s%s", a);
-        } else {
-            snprintf(out, 64, "s%s OR t%s", a, a);
+        st = or_dyad(out, a, b);
+        if (!directed) {
+            st = st ? st : or_dyad(out, b, a);
         }
     } else {
-        snprintf(out, 64, "t%s", b);
+        /* one side: every dyad of it with a country of the store */
+        const char *x = a ? a : b;
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(s->db, "SELECT code FROM countries", -1, &q, NULL) != SQLITE_OK) {
+            return false;
+        }
+        while (st == TUMEN_OK && sqlite3_step(q) == SQLITE_ROW) {
+            const char *y = (const char *)sqlite3_column_text(q, 0);
+            if (!term_code(y)) {
+                continue;
+            }
+            if (a) {
+                st = or_dyad(out, x, y);
+            }
+            if (b || !directed) {
+                st = st ? st : or_dyad(out, y, x);
+            }
+        }
+        sqlite3_finalize(q);
+        if (st == TUMEN_OK && out->len == 0) {
+            st = buf_addc(out, 'x'); /* no such dyad: a term no document has */
+        }
     }
-    return true;
+    return st == TUMEN_OK;
 }
 
 static tumen_status write_doc(tumen_store *s, tumen_error *err) {
@@ -1072,6 +1103,20 @@ static tumen_status write_doc(tumen_store *s, tumen_error *err) {
     struct buf *b = &s->evbuf, *t = &s->termbuf;
     buf_reset(b);
     buf_reset(t);
+    /* the term set: at most two terms per event, at most half full */
+    size_t need = 16;
+    while (need < 4 * s->npevs + 16) {
+        need *= 2;
+    }
+    if (need > s->term_cap) {
+        uint64_t *ns = realloc(s->term_set, need * sizeof *ns);
+        if (ns == NULL) {
+            return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+        }
+        s->term_set = ns;
+        s->term_cap = need;
+    }
+    memset(s->term_set, 0, s->term_cap * sizeof *s->term_set);
     tumen_status st = buf_addc(b, '[');
     for (size_t i = 0; i < s->npevs && st == TUMEN_OK; i++) {
         struct pev *p = &s->pevs[i];
@@ -1085,14 +1130,16 @@ static tumen_status write_doc(tumen_store *s, tumen_error *err) {
             st = buf_addc(b, ',');
         }
         st = st ? st : put_event(s, b, p);
-        st = st ? st : put_term(t, 's', p->sc, NULL);
-        st = st ? st : put_term(t, 't', p->tc, NULL);
-        st = st ? st : put_term(t, 'd', p->sc, p->tc);
+        if (st == TUMEN_OK && term_code(p->sc) && term_code(p->tc)) {
+            char term[8] = {'d'};
+            memcpy(term + 1, p->sc, 3);
+            memcpy(term + 4, p->tc, 3);
+            st = put_term(s, t, term, 7);
+        }
         if (st == TUMEN_OK && p->cluster_key) {
-            char term[18];
+            char term[5];
             cluster_term(p->cluster_key, term);
-            st = buf_addc(t, ' ');
-            st = st ? st : buf_add(t, term, 17);
+            st = put_term(s, t, term, 4);
         }
         st = st ? st : agg_add(s, p);
     }

@@ -44,7 +44,6 @@ struct cl {
 /* What a cluster key stands for, once per distinct key. */
 struct cl_key {
     int32_t head;   /* first cluster of the key, -1 */
-    int loaded;     /* its stored clusters are in the cache */
     char src[4], tgt[4], family[32], channel[40], mode[2];
     int symmetric;
 };
@@ -86,6 +85,8 @@ struct tumen_store {
     sqlite3_stmt *sel_doc, *ins_doc, *ins_terms, *sel_cl, *put_cl, *up_agg;
     sqlite3_stmt *ins_code[2]; /* countries, channels */
     struct buf evbuf, termbuf; /* the current document's event array and doc_terms text */
+    uint64_t *term_set;        /* hashes of the document's terms (put_term) */
+    size_t term_cap;           /* power of two */
 
     /* current document */
     int doc_open, doc_new;
@@ -120,6 +121,7 @@ struct tumen_store {
     int32_t *cl_dirty; /* clusters changed in the open batch */
     size_t ndirty, cap_dirty;
     int cl_complete; /* the cache holds every stored cluster (the store was empty at open) */
+    unsigned char cl_bucket_loaded[4096 / 8]; /* key buckets read back since the last clear */
     int64_t next_event_id;
     int64_t data_version; /* PRAGMA data_version when the cluster cache was last valid */
 };
@@ -136,11 +138,14 @@ void store_key_date(int32_t key, char out[11]);
  * organisation of a Phoenix "IGO" code ("IGOUNO" -> "UNO"), "---" when unknown. */
 void store_country(const char *code, char out[4]);
 
-/* The doc_terms query (FTS5 MATCH) for documents with events of a source a and a target b
- * (either may be NULL; undirected: either way round). Returns false when there is nothing to
- * restrict (no country) or a code that doc_terms cannot hold (not 3 ASCII letters or digits);
- * then the caller scans. */
-bool store_terms_query(const char *a, const char *b, int directed, char out[64]);
+/* The doc_terms query (FTS5 MATCH) for documents with events of source a and target b
+ * (either may be NULL; undirected: either way round) into out. doc_terms holds one term per
+ * dyad, "d<source><target>", so one side alone becomes the dyads of it with every country in
+ * the store. Returns false when there is nothing to restrict (no country), for a code
+ * doc_terms cannot hold (not 3 ASCII letters or digits) and on out of memory; then the caller
+ * scans. */
+bool store_terms_query(tumen_store *s, const char *a, const char *b, int directed,
+                       struct buf *out);
 
 /* Clusters (cluster.c). */
 void cluster_cache_init(tumen_store *s);
@@ -152,8 +157,9 @@ void cluster_cache_fini(tumen_store *s);
  * cluster_key. */
 tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, int64_t event_id,
                             tumen_error *err);
-/* The doc_terms token of a cluster key: "k" and 16 hex digits of its 64-bit FNV-1a hash. */
-void cluster_term(const char *key, char out[18]);
+/* The doc_terms term of a cluster key's bucket: "k" and 3 hex digits (12 bits of its FNV-1a
+ * hash). */
+void cluster_term(const char *key, char out[5]);
 /* Writes the changed clusters of two or more mentions (inside the batch transaction) and
  * marks them clean. A cluster of one mention has no row: its event is the whole story. */
 tumen_status cluster_flush(tumen_store *s, tumen_error *err);

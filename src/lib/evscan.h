@@ -1,0 +1,29 @@
+/* A scanner for documents.event_data, the JSON array of event objects the store writes
+ * (store.c, put_event). It finds the objects and the raw values of their top-level keys
+ * without building them, so that the evidence list can filter millions of events at memory
+ * speed and hand only the chosen ones to jansson.
+ *
+ * It relies on two properties of what the store writes: objects do not nest (values are
+ * strings, numbers and arrays of numbers), and inside a JSON string a quote is always escaped,
+ * so the bytes ,"key": or {"key": cannot occur inside a string value. On anything else it
+ * returns an error rather than guessing. */
+#ifndef TUMEN_EVSCAN_H
+#define TUMEN_EVSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Finds the next object of the array p[0..n) from *pos (0 to start). Returns 1 and its span
+ * [*start, *end) (braces included), 0 at the end of the array, -1 when the text is not an
+ * array of flat objects. */
+int evscan_next(const char *p, size_t n, size_t *pos, size_t *start, size_t *end);
+
+/* The raw value of top-level key k in the object o[0..n) as *v, *vn (not NUL-terminated):
+ * for a string its bytes between the quotes (still escaped), else the token up to the next
+ * ',' or '}' (an array with its brackets). Returns false when the key is absent. */
+bool evscan_get(const char *o, size_t n, const char *k, const char **v, size_t *vn);
+
+/* evscan_get for an integer value of at most 18 digits: false when absent or not one. */
+bool evscan_int(const char *o, size_t n, const char *k, long long *out);
+
+#endif
