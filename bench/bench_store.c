@@ -1,9 +1,10 @@
 /* Store benchmark: ingest rate of synthetic events through the store API (the coder is not
  * involved), then the time of a dyad summary over the result.
- *   usage: bench_store DB [EVENTS [no-clusters] [random-dates] [skewed]]
+ *   usage: bench_store DB [EVENTS [no-clusters] [random-dates] [skewed] [batch=N]]
  *   (default 2,000,000 events; DB is replaced). Documents come in date order unless
  *   random-dates; actors, codes, modalities and channels are uniform unless skewed (Zipf);
- *   no-clusters stores without merging duplicates.
+ *   no-clusters stores without merging duplicates; batch=N commits every N documents or
+ *   events (the store's defaults otherwise).
  * Prints "ingest: N events in S s = R events/s" and "dyad: ... ms". */
 #include "tumen_store.h"
 
@@ -73,6 +74,7 @@ int main(int argc, char **argv) {
     tumen_error err = {0};
     unsigned flags = 0;
     int random_dates = 0, skewed = 0;
+    size_t batch = 0;
     for (int i = 3; i < argc; i++) {
         if (strcmp(argv[i], "no-clusters") == 0) {
             flags |= TUMEN_STORE_NO_CLUSTERS;
@@ -80,6 +82,8 @@ int main(int argc, char **argv) {
             random_dates = 1;
         } else if (strcmp(argv[i], "skewed") == 0) {
             skewed = 1;
+        } else if (strncmp(argv[i], "batch=", 6) == 0) {
+            batch = (size_t)atol(argv[i] + 6);
         } else {
             fprintf(stderr, "bench_store: unknown option %s\n", argv[i]);
             return 2;
@@ -89,6 +93,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "open: %s\n", err.msg);
         return 1;
     }
+    tumen_store_set_batch(s, batch, batch);
     /* A pool of documents made before the clock starts, so that the figure is the store's:
      * each stored document is a pool document with its own number written into the text
      * (a new content hash), its own date, and its events' "when" years set from that date. */

@@ -62,10 +62,13 @@ struct item {
         *prob_words, *qty, *sentence, *title, *doc_date, *url, *doc_id;
 };
 
+/* A list of the report, at most ITEMS_MAX rows (the earliest in date order); `more` is set
+ * when events were left out, and the report says so. */
+#define ITEMS_MAX 500
 struct items {
     struct item *v;
     size_t n, cap;
-    int oom;
+    int oom, more;
     int (*keep)(const tumen_evidence *e);
 };
 
@@ -140,6 +143,10 @@ static int collect(void *ctx, const tumen_evidence *e) {
     struct items *l = ctx;
     if (l->keep && !l->keep(e)) {
         return 0;
+    }
+    if (l->n >= ITEMS_MAX) {
+        l->more = 1;
+        return 1; /* stop: the list is full */
     }
     for (size_t i = 0; i < l->n; i++) {
         if (l->v[i].id == e->id || (e->cluster && l->v[i].cluster == e->cluster)) {
@@ -571,6 +578,15 @@ static void doc_ref(struct w *w, const struct item *it) {
     put(w, "</span>");
 }
 
+/* The note under a list that was cut at ITEMS_MAX rows. */
+static void more_note(struct w *w, const struct items *l) {
+    if (l->more) {
+        putf(w, "<p class=\"sub\">The first %d in date order; <code>tumen events</code> "
+                "lists them all.</p>",
+             ITEMS_MAX);
+    }
+}
+
 static void facts_table(struct w *w, const struct items *l, bool show_mentions) {
     if (l->n == 0) {
         put(w, "<p>None found.</p>");
@@ -626,11 +642,14 @@ static void facts_table(struct w *w, const struct items *l, bool show_mentions) 
 
 static tumen_status run_query(tumen_store *s, const tumen_events_query *q, struct items *l,
                               tumen_error *err) {
+    if (l->more) {
+        return TUMEN_OK; /* full already */
+    }
     tumen_status st = tumen_store_events(s, q, collect, l, err);
     if (l->oom) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
-    return st;
+    return st == TUMEN_STOPPED && l->more ? TUMEN_OK : st;
 }
 
 /* The report's list of sources: documents with events of either country, in date order,
@@ -853,9 +872,11 @@ tumen_status tumen_store_report(tumen_store *s, const tumen_report_options *o, c
             "merged event (mentions / sources).</p>");
     qsort(key.v, key.n, sizeof *key.v, cmp_item);
     facts_table(&w, &key, true);
+    more_note(&w, &key);
     put(&w, "<h2>Around the dyad</h2><p class=\"sub\">Each side with third parties: UN and "
             "multilateral bodies, sanctions, troops, treaties, and facts with quantities.</p>");
     facts_table(&w, &ctx, true);
+    more_note(&w, &ctx);
     put(&w, "<h2>Forecasts and hypotheticals</h2><p class=\"sub\">As the texts state them, "
             "with their probability words.</p>");
     if (fut.n == 0) {
@@ -889,6 +910,7 @@ tumen_status tumen_store_report(tumen_store *s, const tumen_report_options *o, c
             put(&w, "</li>");
         }
         put(&w, "</ul>");
+        more_note(&w, &fut);
     }
     put(&w, "<h2>Sources</h2>");
     if (w.st == TUMEN_OK) {
