@@ -182,6 +182,7 @@ static void free_names(char **names, size_t n) {
 
 tumen_status tumen_store_dyad(tumen_store *s, const tumen_dyad_query *q, tumen_dyad_summary **out,
                               tumen_error *err) {
+    store_sync(s);
     *out = NULL;
     if (q->a == NULL || q->b == NULL) {
         return err_set(err, TUMEN_INVALID, s->path, 0, 0, "a dyad needs two countries");
@@ -352,6 +353,7 @@ static bool touches(const char *around, const char *a, const char *b) {
 
 tumen_status tumen_store_actors(tumen_store *s, size_t top, const char *around, int facts_only,
                                 tumen_actor_edge **out, size_t *n, tumen_error *err) {
+    store_sync(s);
     *out = NULL;
     *n = 0;
     /* facts: modality asserted (0) or reported (1); events: quad > 0 */
@@ -659,6 +661,7 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
 
 tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tumen_evidence_fn fn,
                                 void *ctx, tumen_error *err) {
+    store_sync(s);
     int32_t since = 0, until = 0;
     if (q->since && !date_bound(q->since, 0, &since)) {
         return err_set(err, TUMEN_DATE, q->since, 0, 0, "invalid date (YYYY[-MM[-DD]])");

@@ -467,7 +467,7 @@ static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *er
     }
     sqlite3_reset(q);
     if (st == TUMEN_OK && rc != SQLITE_DONE) {
-        st = store_db_error(s, err, "read clusters");
+        st = err_set(err, TUMEN_DB, s->path, 0, 0, "read clusters: %s", sqlite3_errmsg(s->rdb));
     }
     return st;
 }
@@ -621,55 +621,50 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     return TUMEN_OK;
 }
 
-static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v) {
-    if (v && *v) {
-        sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
-    } else {
-        sqlite3_bind_null(q, i);
-    }
+static const char *adup(struct arena *a, const char *v) {
+    return arena_strndup(a, v, strlen(v));
 }
 
-static void bind_key_date(sqlite3_stmt *q, int i, int32_t key) {
-    char d[11];
-    store_key_date(key, d);
-    bind_text_or_null(q, i, d);
-}
-
-tumen_status cluster_flush(tumen_store *s, tumen_error *err) {
-    sqlite3_stmt *q = s->put_cl;
+tumen_status cluster_snapshot(tumen_store *s, struct batch *b, tumen_error *err) {
     for (size_t n = 0; n < s->ndirty; n++) {
         struct cl *c = &s->cls[s->cl_dirty[n]];
         c->dirty = 0;
         if (c->mentions < 2) {
             continue; /* a single mention is just its event */
         }
+        size_t cap = b->cap_cls;
+        if (!grow((void **)&b->cls, &cap, b->ncls + 1, sizeof *b->cls)) {
+            return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+        }
+        b->cap_cls = cap;
         const struct cl_key *ki = &s->cl_keyinfo[c->key];
         const char *key = intern_str(&s->cl_keys, c->key);
-        char term[18];
+        char term[5];
         cluster_term(key, term);
-        sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, c->id);
-        sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, term, 17, SQLITE_TRANSIENT);
-        sqlite3_bind_text(q, 4, ki->src, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 5, ki->tgt, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 6, ki->symmetric);
-        sqlite3_bind_text(q, 7, ki->family, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 8, ki->channel, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 9, ki->mode, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 10, c->code, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 11, c->quad);
-        bind_text_or_null(q, 12, c->time);
-        bind_key_date(q, 13, c->first_key);
-        bind_key_date(q, 14, c->last_key);
-        sqlite3_bind_int(q, 15, c->first_key);
-        sqlite3_bind_int(q, 16, c->last_key);
-        sqlite3_bind_int64(q, 17, c->mentions);
-        sqlite3_bind_int64(q, 18, c->sources);
-        sqlite3_bind_int64(q, 19, c->first_event);
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            return store_db_error(s, err, "write cluster");
+        struct wcl *w = &b->cls[b->ncls];
+        struct arena *ar = &b->arena;
+        w->id = c->id;
+        w->first_event = c->first_event;
+        w->mentions = c->mentions;
+        w->sources = c->sources;
+        w->first_key = c->first_key;
+        w->last_key = c->last_key;
+        w->symmetric = ki->symmetric;
+        w->quad = c->quad;
+        w->key = adup(ar, key);
+        w->term = adup(ar, term);
+        w->src = adup(ar, ki->src);
+        w->tgt = adup(ar, ki->tgt);
+        w->family = adup(ar, ki->family);
+        w->channel = adup(ar, ki->channel);
+        w->mode = adup(ar, ki->mode);
+        w->time = adup(ar, c->time);
+        w->code = adup(ar, c->code);
+        if (!w->key || !w->term || !w->src || !w->tgt || !w->family || !w->channel ||
+            !w->mode || !w->time || !w->code) {
+            return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
         }
+        b->ncls++;
     }
     s->ndirty = 0;
     return TUMEN_OK;

@@ -739,6 +739,7 @@ static void sources_list(struct w *w, tumen_store *s, const char *a, const char 
 
 tumen_status tumen_store_report(tumen_store *s, const tumen_report_options *o, char **html,
                                 size_t *len, tumen_error *err) {
+    store_sync(s);
     *html = NULL;
     if (o->a == NULL || o->b == NULL) {
         return err_set(err, TUMEN_INVALID, s->path, 0, 0, "a report needs two countries");

@@ -246,6 +246,14 @@ static tumen_status prepare(tumen_store *s, sqlite3_stmt **st, const char *sql,
     return TUMEN_OK;
 }
 
+static tumen_status prepare_on(tumen_store *s, sqlite3 *db, sqlite3_stmt **st, const char *sql,
+                               tumen_error *err) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        return err_set(err, TUMEN_DB, s->path, 0, 0, "prepare: %s", sqlite3_errmsg(db));
+    }
+    return TUMEN_OK;
+}
+
 static char *xstrdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
@@ -287,6 +295,8 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     return exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err);
 }
 
+static tumen_status load_codes(tumen_store *s, tumen_error *err);
+
 tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out,
                              tumen_error *err) {
     *out = NULL;
@@ -299,9 +309,8 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     s->batch_docs = 10000;
     s->batch_events = 200000;
     arena_init(&s->arena);
-    buf_init(&s->evbuf, 0);
-    buf_init(&s->termbuf, 0);
     intern_init(&s->countries);
+    intern_init(&s->pending);
     intern_init(&s->chans);
     cluster_cache_init(s);
     int ro = (flags & TUMEN_STORE_READONLY) != 0;
@@ -340,9 +349,17 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
                 sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             }
         }
+        /* the ingest side's read connection (store_impl.h) */
+        if (st == TUMEN_OK &&
+            sqlite3_open_v2(path, &s->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+                SQLITE_OK) {
+            st = err_set(err, TUMEN_DB, path, 0, 0, "open for reading: %s",
+                         s->rdb ? sqlite3_errmsg(s->rdb) : "out of memory");
+        }
         if (st == TUMEN_OK) {
-            s->data_version = query_int(s, "PRAGMA data_version");
-            st = prepare(s, &s->sel_doc, "SELECT id FROM documents WHERE hash=?", err);
+            sqlite3_busy_timeout(s->rdb, 10000);
+            st = prepare_on(s, s->rdb, &s->sel_doc, "SELECT id FROM documents WHERE hash=?",
+                            err);
         }
         if (st == TUMEN_OK) {
             st = prepare(s, &s->ins_doc,
@@ -355,8 +372,8 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
                          err);
         }
         if (st == TUMEN_OK) {
-            /* a key's events, to rebuild its clusters (cluster.c, load_key) */
-            st = prepare(s, &s->sel_cl,
+            /* a key bucket's events, to rebuild its clusters (cluster.c, load_bucket) */
+            st = prepare_on(s, s->rdb, &s->sel_cl,
                          "SELECT d.first_event, d.first_event + j.key, j.value->>'cl', "
                          "j.value->>'w', j.value->>'d', j.value->>'dk', j.value->>'c', "
                          "j.value->>'q', j.value->>'k', j.value->>'sc', j.value->>'tc', "
@@ -390,6 +407,15 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
         }
         if (st == TUMEN_OK) {
             st = prepare(s, &s->ins_code[1], "INSERT INTO channels(id,name) VALUES(?,?)", err);
+        }
+        if (st == TUMEN_OK) {
+            st = load_codes(s, err);
+        }
+        if (st == TUMEN_OK) {
+            /* event ids are dense: a document's are first_event .. first_event+events-1 */
+            s->next_event_id = query_int(s, "SELECT coalesce((SELECT first_event+events FROM "
+                                            "documents ORDER BY id DESC LIMIT 1),1)");
+            st = writer_start(s, err);
         }
     } else {
         sqlite3_stmt *q = NULL;
@@ -436,20 +462,14 @@ void tumen_store_set_batch(tumen_store *s, size_t docs, size_t events) {
     }
 }
 
-static void agg_clear(tumen_store *s) {
-    if (s->agg) {
-        memset(s->agg, 0, s->agg_cap * sizeof *s->agg);
-    }
-    s->agg_n = 0;
-}
-
 void tumen_store_free(tumen_store *s) {
     if (s == NULL) {
         return;
     }
-    if (s->db && s->in_txn) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    /* batches handed to the writer are written; the one being filled is dropped */
+    writer_stop(s);
+    batch_free(s->cur);
+    batch_free(s->spare);
     sqlite3_finalize(s->sel_doc);
     sqlite3_finalize(s->ins_doc);
     sqlite3_finalize(s->ins_terms);
@@ -458,14 +478,14 @@ void tumen_store_free(tumen_store *s) {
     sqlite3_finalize(s->up_agg);
     sqlite3_finalize(s->ins_code[0]);
     sqlite3_finalize(s->ins_code[1]);
+    sqlite3_close(s->rdb);
     sqlite3_close(s->db);
     free(s->pevs);
     arena_fini(&s->arena);
-    buf_fini(&s->evbuf);
-    buf_fini(&s->termbuf);
     free(s->term_set);
     intern_fini(&s->countries);
     intern_fini(&s->chans);
+    intern_fini(&s->pending);
     cluster_cache_fini(s);
     channel_table_free(s->channels);
     free(s->agg);
@@ -474,8 +494,6 @@ void tumen_store_free(tumen_store *s) {
 }
 
 /* ---- batches ------------------------------------------------------------------------------ */
-
-static void txn_abort(tumen_store *s);
 
 /* Reads the countries and channels tables into s->countries and s->chans (ids dense from 1,
  * as this code writes them). */
@@ -516,133 +534,97 @@ static tumen_status load_codes(tumen_store *s, tumen_error *err) {
         }
         *saved[k] = t[k]->n;
     }
-    s->codes_loaded = 1;
     return TUMEN_OK;
 }
 
-/* Clusters cached beyond this are dropped at the next batch and read again as needed. */
+/* Clusters cached beyond this are dropped after a batch and read back as needed. */
 #define CLUSTER_CACHE_MAX 4000000
-
-static tumen_status txn_begin(tumen_store *s, tumen_error *err) {
-    if (s->in_txn) {
-        return TUMEN_OK;
-    }
-    tumen_status st = exec(s, "BEGIN IMMEDIATE", err);
-    if (st != TUMEN_OK) {
-        return st;
-    }
-    s->in_txn = 1;
-    s->txn_docs = s->txn_events = 0;
-    /* event ids are dense: a document's events are first_event .. first_event+events-1 */
-    s->next_event_id =
-        query_int(s, "SELECT coalesce((SELECT first_event+events FROM documents ORDER BY id "
-                     "DESC LIMIT 1),1)");
-    /* the cluster cache stays valid across our batches unless another connection wrote
-     * (data_version changes only for other connections' commits) or it grew large */
-    int64_t dv = query_int(s, "PRAGMA data_version");
-    if (dv != s->data_version || s->ncls > CLUSTER_CACHE_MAX) {
-        if (dv != s->data_version) {
-            s->codes_loaded = 0;
-        }
-        cluster_cache_clear(s); /* no longer complete */
-        s->data_version = dv;
-    }
-    agg_clear(s);
-    if (!s->codes_loaded) {
-        st = load_codes(s, err);
-        if (st != TUMEN_OK) {
-            txn_abort(s);
-            return st;
-        }
-    }
-    return TUMEN_OK;
-}
-
-static void txn_abort(tumen_store *s) {
-    if (s->in_txn) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    s->in_txn = 0;
-    s->failed = 1;
-    s->codes_loaded = 0;
-    cluster_cache_clear(s);
-    agg_clear(s);
-}
 
 static int cmp_cell(const void *a, const void *b) {
     uint64_t x = ((const struct agg_cell *)a)->key, y = ((const struct agg_cell *)b)->key;
     return (x > y) - (x < y);
 }
 
-/* Writes the countries and channels met in this batch, then adds the batch's cells to
- * agg_cells in key order (so that the upserts walk the table's B-tree in order). */
-static tumen_status agg_flush(tumen_store *s, tumen_error *err) {
+/* Moves the batch's aggregate cells (sorted by key, so that the upserts walk the table's
+ * B-tree in order) and the countries and channels first met in it into s->cur. */
+static tumen_status agg_snapshot(tumen_store *s, tumen_error *err) {
+    struct batch *b = s->cur;
     struct intern *t[2] = {&s->countries, &s->chans};
     size_t *saved[2] = {&s->countries_saved, &s->chans_saved};
     for (int k = 0; k < 2; k++) {
-        sqlite3_stmt *q = s->ins_code[k];
-        for (size_t i = *saved[k]; i < t[k]->n; i++) {
-            sqlite3_reset(q);
-            sqlite3_bind_int64(q, 1, (sqlite3_int64)i + 1);
-            sqlite3_bind_text(q, 2, intern_str(t[k], (uint32_t)i), -1, SQLITE_STATIC);
-            if (sqlite3_step(q) != SQLITE_DONE) {
-                return store_db_error(s, err, "write code tables");
+        size_t n = t[k]->n - *saved[k];
+        if (n == 0) {
+            continue;
+        }
+        b->codes[k] = malloc(n * sizeof *b->codes[k]);
+        if (b->codes[k] == NULL) {
+            return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+            const char *c = intern_str(t[k], (uint32_t)(*saved[k] + i));
+            b->codes[k][i] = arena_strndup(&b->arena, c, strlen(c));
+            if (b->codes[k][i] == NULL) {
+                return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
             }
         }
+        b->ncodes[k] = n;
+        b->code_first[k] = (int64_t)*saved[k] + 1;
+        *saved[k] = t[k]->n;
     }
-    /* compact the used cells to the front of the table and sort them */
     size_t n = 0;
+    b->cells = malloc((s->agg_n ? s->agg_n : 1) * sizeof *b->cells);
+    if (b->cells == NULL) {
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
     for (size_t i = 0; i < s->agg_cap && n < s->agg_n; i++) {
         if (s->agg[i].key) {
-            s->agg[n++] = s->agg[i];
+            b->cells[n++] = s->agg[i];
         }
     }
     if (n > 1) {
-        qsort(s->agg, n, sizeof *s->agg, cmp_cell);
+        qsort(b->cells, n, sizeof *b->cells, cmp_cell);
     }
-    sqlite3_stmt *q = s->up_agg;
-    for (size_t i = 0; i < n; i++) {
-        const struct agg_cell *c = &s->agg[i];
-        sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, (sqlite3_int64)c->key);
-        sqlite3_bind_int64(q, 2, c->events);
-        sqlite3_bind_double(q, 3, c->gsum);
-        sqlite3_bind_double(q, 4, c->coop);
-        sqlite3_bind_double(q, 5, c->conflict);
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            return store_db_error(s, err, "update agg_cells");
-        }
+    b->ncells = n;
+    if (s->agg) {
+        memset(s->agg, 0, s->agg_cap * sizeof *s->agg);
     }
+    s->agg_n = 0;
     return TUMEN_OK;
 }
 
-static tumen_status txn_commit(tumen_store *s, tumen_error *err) {
-    if (!s->in_txn) {
+/* Ends the batch being filled: its cells, codes and changed clusters go into it and it goes
+ * to the writer. */
+static tumen_status batch_close(tumen_store *s, tumen_error *err) {
+    if (s->cur == NULL) {
         return TUMEN_OK;
     }
-    tumen_status st = agg_flush(s, err);
+    tumen_status st = agg_snapshot(s, err);
     if (st == TUMEN_OK) {
-        st = cluster_flush(s, err);
-    }
-    if (st == TUMEN_OK) {
-        st = exec(s, "COMMIT", err);
+        st = cluster_snapshot(s, s->cur, err);
     }
     if (st != TUMEN_OK) {
-        txn_abort(s);
+        s->failed = 1;
         return st;
     }
-    s->in_txn = 0;
-    s->countries_saved = s->countries.n;
-    s->chans_saved = s->chans.n;
-    agg_clear(s);
-    return TUMEN_OK;
+    writer_dispatch(s, s->cur);
+    s->cur = NULL;
+    if (s->ncls > CLUSTER_CACHE_MAX) {
+        /* read back what is needed later, once everything is written */
+        st = writer_drain(s, err);
+        cluster_cache_clear(s);
+    }
+    return st;
 }
 
 tumen_status tumen_store_flush(tumen_store *s, tumen_error *err) {
     if (s->failed) {
         return err_set(err, TUMEN_DB, s->path, 0, 0, "an earlier write failed");
     }
-    return txn_commit(s, err);
+    tumen_status st = batch_close(s, err);
+    if (st == TUMEN_OK) {
+        st = writer_drain(s, err);
+    }
+    return st;
 }
 
 /* ---- documents ------------------------------------------------------------------------------ */
@@ -659,7 +641,7 @@ tumen_status tumen_store_doc_begin(tumen_store *s, const tumen_doc *doc, int *is
     if (s->doc_open) {
         return err_set(err, TUMEN_INVALID, s->path, 0, 0, "document already open");
     }
-    tumen_status st = txn_begin(s, err);
+    tumen_status st = writer_reap(s, err);
     if (st != TUMEN_OK) {
         return st;
     }
@@ -670,15 +652,21 @@ tumen_status tumen_store_doc_begin(tumen_store *s, const tumen_doc *doc, int *is
     arena_reset(&s->arena);
     store_norm_date(doc->date, s->doc_date, &s->doc_date_key);
     sha256_hex(doc->text ? doc->text : "", doc->text ? doc->len : 0, s->hash);
-    sqlite3_reset(s->sel_doc);
-    sqlite3_bind_text(s->sel_doc, 1, s->hash, 64, SQLITE_STATIC);
-    int rc = sqlite3_step(s->sel_doc);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        s->doc_open = 0;
-        return store_db_error(s, err, "look up document");
+    /* new unless committed already (rdb) or waiting in a batch (pending) */
+    if (intern_find(&s->pending, s->hash, 64) != TUMEN_NOID) {
+        s->doc_new = 0;
+    } else {
+        sqlite3_reset(s->sel_doc);
+        sqlite3_bind_text(s->sel_doc, 1, s->hash, 64, SQLITE_STATIC);
+        int rc = sqlite3_step(s->sel_doc);
+        sqlite3_reset(s->sel_doc);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            s->doc_open = 0;
+            return err_set(err, TUMEN_DB, s->path, 0, 0, "look up document: %s",
+                           sqlite3_errmsg(s->rdb));
+        }
+        s->doc_new = rc == SQLITE_DONE;
     }
-    s->doc_new = rc == SQLITE_DONE;
-    sqlite3_reset(s->sel_doc);
     *is_new = s->doc_new;
     return TUMEN_OK;
 }
@@ -764,14 +752,6 @@ static bool span_ok(const tumen_span *sp, size_t doclen) {
     return sp->length > 0 && sp->offset <= doclen && sp->length <= doclen - sp->offset;
 }
 
-static void bind_str_or_null(sqlite3_stmt *q, int i, const char *v) {
-    if (v && *v) {
-        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(q, i);
-    }
-}
-
 /* The table id (intern id + 1) of a country or channel, or 0 when the id space is full
  * (*st = TUMEN_LIMIT) or memory is out (*st = TUMEN_NOMEM). */
 static uint64_t code_id(struct intern *t, const char *code, uint64_t max, tumen_status *st) {
@@ -787,10 +767,26 @@ static uint64_t code_id(struct intern *t, const char *code, uint64_t max, tumen_
     return (uint64_t)id + 1;
 }
 
+/* code_id for a country (3 bytes), through a small memo: most events name a few countries. */
+static uint64_t country_id(tumen_store *s, const char c[4], tumen_status *st) {
+    uint32_t packed = (uint32_t)(unsigned char)c[0] << 16 | (uint32_t)(unsigned char)c[1] << 8 |
+                      (uint32_t)(unsigned char)c[2];
+    unsigned slot = (packed ^ packed >> 7 ^ packed >> 15) & 255;
+    if (s->country_memo[slot] == packed + 1) {
+        return s->country_memo_id[slot];
+    }
+    uint64_t id = code_id(&s->countries, c, AGG_MAX_COUNTRY, st);
+    if (id) {
+        s->country_memo[slot] = packed + 1; /* 0: empty slot */
+        s->country_memo_id[slot] = (uint16_t)id;
+    }
+    return id;
+}
+
 static tumen_status agg_add(tumen_store *s, const struct pev *p) {
     tumen_status st = TUMEN_OK;
-    uint64_t src = code_id(&s->countries, p->sc, AGG_MAX_COUNTRY, &st);
-    uint64_t tgt = src ? code_id(&s->countries, p->tc, AGG_MAX_COUNTRY, &st) : 0;
+    uint64_t src = country_id(s, p->sc, &st);
+    uint64_t tgt = src ? country_id(s, p->tc, &st) : 0;
     uint64_t ch = tgt ? code_id(&s->chans, p->ev.channel, AGG_MAX_CHANNEL, &st) : 0;
     if (ch == 0) {
         return st;
@@ -1081,8 +1077,31 @@ bool store_terms_query(tumen_store *s, const char *a, const char *b, int directe
     return st == TUMEN_OK;
 }
 
-static tumen_status write_doc(tumen_store *s, tumen_error *err) {
+/* Copies v (n bytes, or a string when n is SIZE_MAX) into the batch arena; NULL stays NULL. */
+static bool copy_in(struct batch *b, const char *v, size_t n, const char **out) {
+    *out = NULL;
+    if (v == NULL) {
+        return true;
+    }
+    *out = arena_strndup(&b->arena, v, n == SIZE_MAX ? strlen(v) : n);
+    return *out != NULL;
+}
+
+/* Adds the open document, with its events, to the batch being filled. */
+static tumen_status batch_add(tumen_store *s, tumen_error *err) {
     const tumen_doc *d = &s->doc;
+    if (s->cur == NULL && (s->cur = batch_new(s, s->next_event_id)) == NULL) {
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    struct batch *bt = s->cur;
+    size_t cap = bt->cap_docs;
+    if (!grow((void **)&bt->docs, &cap, bt->ndocs + 1, sizeof *bt->docs)) {
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    bt->cap_docs = cap;
+    struct wdoc *w = &bt->docs[bt->ndocs];
+    memset(w, 0, sizeof *w);
+    memcpy(w->hash, s->hash, sizeof w->hash);
     int64_t first_id = s->next_event_id;
     size_t nsent = 0;
     for (size_t i = 0; i < s->npevs; i++) {
@@ -1100,9 +1119,9 @@ static tumen_status write_doc(tumen_store *s, tumen_error *err) {
         }
         nsent += p->sent_first == i;
     }
-    struct buf *b = &s->evbuf, *t = &s->termbuf;
-    buf_reset(b);
-    buf_reset(t);
+    struct buf *b = &bt->data, *t = &bt->terms;
+    w->data_off = b->len;
+    w->terms_off = t->len;
     /* the term set: at most two terms per event, at most half full */
     size_t need = 16;
     while (need < 4 * s->npevs + 16) {
@@ -1144,41 +1163,36 @@ static tumen_status write_doc(tumen_store *s, tumen_error *err) {
         st = st ? st : agg_add(s, p);
     }
     st = st ? st : buf_addc(b, ']');
-    if (st == TUMEN_OK && (b->len > 1000000000 || t->len > 1000000000)) {
+    w->data_len = b->len - w->data_off;
+    w->terms_len = t->len - w->terms_off;
+    if (st == TUMEN_OK && w->terms_len) {
+        w->terms_off++; /* the leading space */
+        w->terms_len--;
+    }
+    if (st == TUMEN_OK && (w->data_len > 1000000000 || d->len > 1000000000)) {
         st = TUMEN_LIMIT; /* SQLite's default limit on one value */
+    }
+    if (st == TUMEN_OK &&
+        (!copy_in(bt, d->id, SIZE_MAX, &w->doc_id) ||
+         !copy_in(bt, s->doc_date[0] ? s->doc_date : d->date, SIZE_MAX, &w->date) ||
+         !copy_in(bt, d->title, SIZE_MAX, &w->title) || !copy_in(bt, d->url, SIZE_MAX, &w->url) ||
+         buf_add(&bt->texts, d->text ? d->text : "", d->text ? d->len : 0) != TUMEN_OK ||
+         intern_add(&s->pending, s->hash, 64) == TUMEN_NOID)) {
+        st = TUMEN_NOMEM;
     }
     if (st != TUMEN_OK) {
         return err_set(err, st, s->path, 0, 0,
-                       st == TUMEN_LIMIT ? "document's events too large, or more than 16383 "
-                                           "countries or 1023 channels in the store"
+                       st == TUMEN_LIMIT ? "document or its events too large, or more than "
+                                           "16383 countries or 1023 channels in the store"
                                          : "out of memory");
     }
-    sqlite3_stmt *q = s->ins_doc;
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, s->hash, 64, SQLITE_STATIC);
-    bind_str_or_null(q, 2, d->id);
-    bind_str_or_null(q, 3, s->doc_date[0] ? s->doc_date : d->date);
-    bind_str_or_null(q, 4, d->title);
-    bind_str_or_null(q, 5, d->url);
-    sqlite3_bind_text(q, 6, d->text ? d->text : "", d->text ? (int)d->len : 0, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 7, (sqlite3_int64)d->len);
-    sqlite3_bind_int64(q, 8, (sqlite3_int64)s->npevs);
-    sqlite3_bind_int64(q, 9, (sqlite3_int64)nsent);
-    sqlite3_bind_int64(q, 10, first_id);
-    sqlite3_bind_text(q, 11, b->data, (int)b->len, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        return store_db_error(s, err, "insert document");
-    }
-    int64_t doc_row = sqlite3_last_insert_rowid(s->db);
-    if (t->len) {
-        q = s->ins_terms;
-        sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, doc_row);
-        sqlite3_bind_text(q, 2, t->data + 1, (int)t->len - 1, SQLITE_STATIC);
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            return store_db_error(s, err, "index document");
-        }
-    }
+    w->len = d->text ? d->len : 0;
+    w->text_off = bt->texts.len - w->len;
+    w->first_event = first_id;
+    w->events = (int64_t)s->npevs;
+    w->sentences = (int64_t)nsent;
+    bt->ndocs++;
+    bt->nevents += s->npevs;
     s->next_event_id += (int64_t)s->npevs;
     return TUMEN_OK;
 }
@@ -1195,21 +1209,20 @@ tumen_status tumen_store_doc_end(tumen_store *s, int keep, tumen_error *err) {
     if (!keep || !s->doc_new) {
         return TUMEN_OK;
     }
-    tumen_status st = write_doc(s, err);
+    tumen_status st = batch_add(s, err);
     if (st != TUMEN_OK) {
-        txn_abort(s);
+        s->failed = 1; /* the batch being filled is no longer whole */
         return st;
     }
-    s->txn_docs++;
-    s->txn_events += s->npevs;
-    if (s->txn_docs >= s->batch_docs || s->txn_events >= s->batch_events) {
-        return txn_commit(s, err);
+    if (s->cur->ndocs >= s->batch_docs || s->cur->nevents >= s->batch_events) {
+        return batch_close(s, err);
     }
     return TUMEN_OK;
 }
 
 tumen_status tumen_store_counts(tumen_store *s, uint64_t *docs, uint64_t *events,
                                 uint64_t *clusters, tumen_error *err) {
+    store_sync(s);
     static const char *const sql[3] = {"SELECT count(*) FROM documents",
                                        "SELECT coalesce(sum(events),0) FROM documents",
                                        "SELECT count(*) FROM clusters"};

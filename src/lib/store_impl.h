@@ -8,6 +8,7 @@
 #include "channel.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #define STORE_SCHEMA_VERSION 3
@@ -72,19 +73,62 @@ struct agg_cell {
     double gsum, coop, conflict;
 };
 
+/* ---- batches and the writer thread (store_writer.c) ----
+ *
+ * Ingest is a pipeline of two threads. The caller's thread (the "ingest side") hashes each
+ * document, checks it is new, assigns its events to clusters, encodes its event array and
+ * doc_terms text, and adds its events to the aggregate cells, all in memory, into a batch.
+ * A full batch goes to the writer thread, which owns the write connection and writes it in
+ * one transaction, while the ingest side fills the next. The ingest side reads through its
+ * own read-only connection (rdb): committed documents there, documents still in batches in
+ * the `pending` set. */
+
+/* A document of a batch, ready to write. Strings are in the batch's arena (NULL: absent). */
+struct wdoc {
+    char hash[65];
+    const char *doc_id, *date, *title, *url;
+    size_t text_off, len; /* its text in batch->texts */
+    int64_t first_event, events, sentences;
+    size_t data_off, data_len;   /* its event array in batch->data */
+    size_t terms_off, terms_len; /* its doc_terms text in batch->terms */
+};
+
+/* A clusters row to write (a cluster of two or more mentions), strings in the arena. */
+struct wcl {
+    int64_t id, first_event, mentions, sources;
+    int32_t first_key, last_key;
+    int symmetric, quad;
+    const char *key, *term, *src, *tgt, *family, *channel, *mode, *time, *code;
+};
+
+struct batch {
+    struct arena arena;
+    struct wdoc *docs;
+    size_t ndocs, cap_docs, nevents;
+    struct buf data, terms, texts; /* kept, with their capacity, when a batch is reused */
+    int64_t first_event; /* the store's next event id when the batch began */
+    struct agg_cell *cells; /* sorted by key (malloc) */
+    size_t ncells;
+    struct wcl *cls;
+    size_t ncls, cap_cls;
+    const char **codes[2]; /* new countries, channels: ids code_first[k], +1, ... */
+    size_t ncodes[2];
+    int64_t code_first[2];
+    struct batch *next;
+};
+
 struct tumen_store {
-    sqlite3 *db;
+    sqlite3 *db;  /* the write connection (the writer thread's while it runs) */
+    sqlite3 *rdb; /* the ingest side's read connection (NULL when read-only) */
     unsigned flags;
     char *path;
     size_t batch_docs, batch_events;
-    int in_txn;
-    int failed; /* a write failed: the batch was rolled back; further writes refused */
-    size_t txn_docs, txn_events;
+    int failed; /* a write failed: further writes refused */
 
-    /* prepared statements (NULL in read-only mode for the write ones) */
-    sqlite3_stmt *sel_doc, *ins_doc, *ins_terms, *sel_cl, *put_cl, *up_agg;
+    /* prepared statements: on rdb the ingest side's, on db the writer's (NULL read-only) */
+    sqlite3_stmt *sel_doc, *sel_cl;
+    sqlite3_stmt *ins_doc, *ins_terms, *put_cl, *up_agg;
     sqlite3_stmt *ins_code[2]; /* countries, channels */
-    struct buf evbuf, termbuf; /* the current document's event array and doc_terms text */
     uint64_t *term_set;        /* hashes of the document's terms (put_term) */
     size_t term_cap;           /* power of two */
 
@@ -101,16 +145,29 @@ struct tumen_store {
 
     struct channel_table *channels;
     /* country and channel ids of aggregate keys: intern id i is table id i+1; the first
-     * *_saved are in the tables, the rest are written at the next commit */
+     * *_saved have gone into batches, the rest go into the next one */
     struct intern countries, chans;
     size_t countries_saved, chans_saved;
-    int codes_loaded;
+    uint32_t country_memo[256]; /* direct-mapped memo of country ids: packed code + 1 */
+    uint16_t country_memo_id[256];
 
-    /* batch aggregates */
+    /* the batch being filled, and the aggregate cells of it */
+    struct batch *cur;
     struct agg_cell *agg;
     size_t agg_n, agg_cap; /* cap: power of two */
+    struct intern pending; /* hashes of the documents in cur and in queued batches */
 
-    /* cluster cache, kept across batches while no other connection writes */
+    /* the writer thread; the queue holds batches handed over and not yet written */
+    pthread_t thread;
+    int thread_on, quit;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    struct batch *queue, *queue_tail, *done, *spare;
+    size_t queued;
+    tumen_status bg_st; /* the writer's first error, with bg_err */
+    tumen_error bg_err;
+
+    /* cluster cache */
     struct intern cl_keys;
     struct cl_key *cl_keyinfo; /* per key id */
     size_t cl_keyinfo_cap;
@@ -123,8 +180,28 @@ struct tumen_store {
     int cl_complete; /* the cache holds every stored cluster (the store was empty at open) */
     unsigned char cl_bucket_loaded[4096 / 8]; /* key buckets read back since the last clear */
     int64_t next_event_id;
-    int64_t data_version; /* PRAGMA data_version when the cluster cache was last valid */
 };
+
+/* store_writer.c */
+/* A batch beginning at event id first_event: s->spare (a written batch kept for its buffers)
+ * when there is one, else a new one; NULL on out of memory. */
+struct batch *batch_new(tumen_store *s, int64_t first_event);
+void batch_free(struct batch *b);
+/* Starts the writer thread. */
+tumen_status writer_start(tumen_store *s, tumen_error *err);
+/* Hands batch b to the writer (waiting while two are queued). */
+void writer_dispatch(tumen_store *s, struct batch *b);
+/* Waits until the writer has written every queued batch, frees them, rebuilds the pending
+ * set, and returns the writer's first error (copied into err), if any. */
+tumen_status writer_drain(tumen_store *s, tumen_error *err);
+/* Frees the batches the writer has finished, rebuilds the pending set when there were any,
+ * and returns the writer's first error (copied into err), if any. Does not wait. */
+tumen_status writer_reap(tumen_store *s, tumen_error *err);
+/* Stops the writer after it has written the queued batches, and joins it. */
+void writer_stop(tumen_store *s);
+/* For the read functions: the writer's connection is free (nothing queued) when this
+ * returns; a no-op without a writer. */
+void store_sync(tumen_store *s);
 
 /* Formats an SQLite error into err with the store path. Returns TUMEN_DB. */
 tumen_status store_db_error(tumen_store *s, tumen_error *err, const char *what);
@@ -160,9 +237,9 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
 /* The doc_terms term of a cluster key's bucket: "k" and 3 hex digits (12 bits of its FNV-1a
  * hash). */
 void cluster_term(const char *key, char out[5]);
-/* Writes the changed clusters of two or more mentions (inside the batch transaction) and
- * marks them clean. A cluster of one mention has no row: its event is the whole story. */
-tumen_status cluster_flush(tumen_store *s, tumen_error *err);
+/* Copies the changed clusters of two or more mentions into batch b (rows to write) and marks
+ * them clean. A cluster of one mention has no row: its event is the whole story. */
+tumen_status cluster_snapshot(tumen_store *s, struct batch *b, tumen_error *err);
 /* The code family used for matching: "econ", "mil", "agree", "r<root>" or "stat:<unit>". */
 void cluster_family(const tumen_event *ev, char out[32]);
 

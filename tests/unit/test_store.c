@@ -350,6 +350,63 @@ TEST(store_modalities) {
     ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM dyad_month"), 6);
 }
 
+TEST(store_read_while_writing) {
+    /* the read functions wait for the writer thread: what doc_end handed over is counted */
+    char path[512];
+    db_path(path, sizeof path, "sync.db");
+    tumen_store *s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    tumen_store_set_batch(s, 1, 0);
+    static const char t[] = "Russia met North Korea.";
+    static const char u[] = "North Korea met Russia.";
+    tumen_event e = make_event(t, 1, t, "RUS", "PRK", "040", "");
+    ASSERT_EQ_INT(add_doc(s, "t", "2023-05-01", t, &e, 1), 1);
+    e = make_event(u, 1, u, "PRK", "RUS", "040", "");
+    ASSERT_EQ_INT(add_doc(s, "u", "2023-05-02", u, &e, 1), 1);
+    uint64_t docs = 0, events = 0;
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_counts(s, &docs, &events, NULL, &err), TUMEN_OK);
+    ASSERT_EQ_UINT(docs, 2);
+    ASSERT_EQ_UINT(events, 2);
+    /* and the ingest side's read connection sees them: the same text is not new */
+    ASSERT_EQ_INT(add_doc(s, "t-again", "2023-05-01", t, &e, 1), 0);
+    tumen_store_free(s);
+}
+
+TEST(store_other_writer) {
+    /* a batch whose event ids another process took first is refused whole, and a second run
+     * stores it */
+    char path[512];
+    db_path(path, sizeof path, "two.db");
+    static const char t[] = "Russia met North Korea.";
+    static const char u[] = "China met Russia.";
+    tumen_store *s1 = open_store(path);
+    ASSERT_TRUE(s1 != NULL);
+    tumen_store *s2 = open_store(path);
+    ASSERT_TRUE(s2 != NULL);
+    tumen_event e = make_event(t, 1, t, "RUS", "PRK", "040", "");
+    ASSERT_EQ_INT(add_doc(s1, "t", "2023-05-01", t, &e, 1), 1);
+    tumen_event f = make_event(u, 1, u, "CHN", "RUS", "040", "");
+    ASSERT_EQ_INT(add_doc(s2, "u", "2023-05-02", u, &f, 1), 1);
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_flush(s2, &err), TUMEN_OK);
+    ASSERT_EQ_INT(tumen_store_flush(s1, &err), TUMEN_DB);
+    ASSERT_TRUE(strstr(err.msg, "another process wrote") != NULL);
+    tumen_store_free(s1);
+    tumen_store_free(s2);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM documents"), 1);
+    s1 = open_store(path);
+    ASSERT_TRUE(s1 != NULL);
+    ASSERT_EQ_INT(add_doc(s1, "t", "2023-05-01", t, &e, 1), 1);
+    ASSERT_EQ_INT(add_doc(s1, "u", "2023-05-02", u, &f, 1), 0);
+    ASSERT_EQ_INT(tumen_store_flush(s1, &err), TUMEN_OK);
+    tumen_store_free(s1);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM documents"), 2);
+    /* event ids stay dense and distinct: 1 (u, first stored) and 2 (t) */
+    ASSERT_EQ_INT(query_int(path, "SELECT count(DISTINCT id) FROM events"), 2);
+    ASSERT_EQ_INT(query_int(path, "SELECT id FROM events WHERE source_country='RUS'"), 2);
+}
+
 TEST(store_reopen_clusters) {
     /* a cluster made by one process is found again by the next (rebuilt from its events) */
     char path[512];
@@ -468,6 +525,8 @@ int main(void) {
     RUN(channels_grammar_errors);
     RUN(store_ingest_dedup);
     RUN(store_modalities);
+    RUN(store_read_while_writing);
+    RUN(store_other_writer);
     RUN(store_reopen_clusters);
     RUN(store_old_schema);
     RUN(store_sha256);
