@@ -194,14 +194,18 @@ tumen_status tumen_store_dyad(tumen_store *s, const tumen_dyad_query *q, tumen_d
         return cst;
     }
     int64_t ida = country_id(s, q->a), idb = country_id(s, q->b);
-    /* a dyad's cells: one key range per direction, grouped by month code, channel, quad */
-    sqlite3_stmt *st = NULL;
+    /* a dyad's cells: per month present in the table (found by skipping from month to month),
+     * one key range per direction, grouped by channel and quad */
+    sqlite3_stmt *st = NULL, *next = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT (key >> 16) & 131071, (key >> 6) & 1023, (key >> 3) & 7, "
-                           "sum(events), sum(goldstein_sum), sum(coop), sum(conflict) "
-                           "FROM agg_cells WHERE key >= ?1 AND key < ?2 AND "
-                           "(?3 = 0 OR (key & 7) <= 1) GROUP BY 1, 2, 3",
-                           -1, &st, NULL) != SQLITE_OK) {
+                           "SELECT (key >> 6) & 1023, (key >> 3) & 7, sum(events), "
+                           "sum(goldstein_sum), sum(coop), sum(conflict) FROM agg_cells WHERE "
+                           "key >= ?1 AND key < ?2 AND (?3 = 0 OR (key & 7) <= 1) GROUP BY 1, 2",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT key >> 44 FROM agg_cells WHERE key >= ?1 ORDER BY key LIMIT 1",
+                           -1, &next, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
         free_names(names, nnames);
         return store_db_error(s, err, "dyad query");
     }
@@ -222,41 +226,54 @@ tumen_status tumen_store_dyad(tumen_store *s, const tumen_dyad_query *q, tumen_d
         }
     }
     int rc = SQLITE_DONE;
-    for (int dir = 0; rcst == TUMEN_OK && ida && idb && dir < ndir; dir++) {
-        uint64_t x = (uint64_t)(dir ? idb : ida), y = (uint64_t)(dir ? ida : idb);
-        uint64_t lo = x << AGG_SRC_SHIFT | y << AGG_TGT_SHIFT;
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)lo);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)(lo + (1ull << AGG_TGT_SHIFT)));
-        sqlite3_bind_int(st, 3, q->facts_only != 0);
-        while (rcst == TUMEN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t chid = sqlite3_column_int64(st, 1);
-            const char *ch = chid > 0 && (size_t)chid < nnames && names[chid] ? names[chid]
-                                                                             : "other";
-            if (q->channel && strcmp(q->channel, ch) != 0) {
-                continue;
-            }
-            if (!grow((void **)&rows, &cap_rows, nrows + 1, sizeof *rows)) {
-                rcst = TUMEN_NOMEM;
-                break;
-            }
-            struct row *r = &rows[nrows++];
-            int32_t mc = sqlite3_column_int(st, 0);
-            r->month = mc / 13 * 100 + mc % 13;
-            r->ci = add_channel_name(d, s->channels, ch);
-            r->quad = sqlite3_column_int(st, 2);
-            r->n = sqlite3_column_int64(st, 3);
-            r->gsum = sqlite3_column_double(st, 4);
-            r->coop = sqlite3_column_double(st, 5);
-            r->conflict = sqlite3_column_double(st, 6);
-            if (r->ci < 0) {
-                rcst = TUMEN_NOMEM;
-            }
+    for (uint64_t m = 0; rcst == TUMEN_OK && ida && idb && m < (1u << 17); m++) {
+        sqlite3_reset(next);
+        sqlite3_bind_int64(next, 1, (sqlite3_int64)(m << AGG_MONTH_SHIFT));
+        rc = sqlite3_step(next);
+        if (rc != SQLITE_ROW) {
+            break;
         }
-        if (rcst == TUMEN_OK && rc != SQLITE_DONE) {
-            rcst = store_db_error(s, err, "dyad query");
+        m = (uint64_t)sqlite3_column_int64(next, 0);
+        for (int dir = 0; rcst == TUMEN_OK && dir < ndir; dir++) {
+            uint64_t x = (uint64_t)(dir ? idb : ida), y = (uint64_t)(dir ? ida : idb);
+            uint64_t lo = m << AGG_MONTH_SHIFT | x << AGG_SRC_SHIFT | y << AGG_TGT_SHIFT;
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)lo);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)(lo + (1ull << AGG_TGT_SHIFT)));
+            sqlite3_bind_int(st, 3, q->facts_only != 0);
+            while (rcst == TUMEN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+                int64_t chid = sqlite3_column_int64(st, 0);
+                const char *ch = chid > 0 && (size_t)chid < nnames && names[chid]
+                                     ? names[chid]
+                                     : "other";
+                if (q->channel && strcmp(q->channel, ch) != 0) {
+                    continue;
+                }
+                if (!grow((void **)&rows, &cap_rows, nrows + 1, sizeof *rows)) {
+                    rcst = TUMEN_NOMEM;
+                    break;
+                }
+                struct row *r = &rows[nrows++];
+                r->month = (int32_t)(m / 13 * 100 + m % 13);
+                r->ci = add_channel_name(d, s->channels, ch);
+                r->quad = sqlite3_column_int(st, 1);
+                r->n = sqlite3_column_int64(st, 2);
+                r->gsum = sqlite3_column_double(st, 3);
+                r->coop = sqlite3_column_double(st, 4);
+                r->conflict = sqlite3_column_double(st, 5);
+                if (r->ci < 0) {
+                    rcst = TUMEN_NOMEM;
+                }
+            }
+            if (rcst == TUMEN_OK && rc != SQLITE_DONE) {
+                rcst = store_db_error(s, err, "dyad query");
+            }
         }
     }
+    if (rcst == TUMEN_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        rcst = store_db_error(s, err, "dyad query");
+    }
+    sqlite3_finalize(next);
     sqlite3_finalize(st);
     free_names(names, nnames);
     /* pass 2: periods */
@@ -359,8 +376,9 @@ tumen_status tumen_store_actors(tumen_store *s, size_t top, const char *around, 
     /* facts: modality asserted (0) or reported (1); events: quad > 0 */
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT s.code, t.code, x.n, x.g, x.c, x.k FROM (SELECT key >> 47 AS "
-                           "a, (key >> 33) & 16383 AS b, sum(events) AS n, sum(goldstein_sum) "
+                           "SELECT s.code, t.code, x.n, x.g, x.c, x.k FROM (SELECT (key >> 30) & "
+                           "16383 AS a, (key >> 16) & 16383 AS b, sum(events) AS n, "
+                           "sum(goldstein_sum) "
                            "AS g, sum(coop) AS c, sum(conflict) AS k FROM agg_cells WHERE "
                            "(key >> 3) & 7 > 0 AND (?1 = 0 OR (key & 7) <= 1) GROUP BY 1, 2) x "
                            "JOIN countries s ON s.id = x.a JOIN countries t ON t.id = x.b "

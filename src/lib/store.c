@@ -148,14 +148,14 @@ static const char *const schema_sql[] = {
     "  coop REAL NOT NULL, conflict REAL NOT NULL);\n",
     "CREATE VIEW IF NOT EXISTS dyad_month AS SELECT\n"
     "  s.code AS source_country, t.code AS target_country,\n"
-    "  ((a.key >> 16) & 131071) / 13 * 100 + ((a.key >> 16) & 131071) % 13 AS month,\n"
+    "  (a.key >> 44) / 13 * 100 + (a.key >> 44) % 13 AS month,\n"
     "  c.name AS channel, (a.key >> 3) & 7 AS quad,\n"
     "  CASE a.key & 7 WHEN 0 THEN 'asserted' WHEN 1 THEN 'reported' WHEN 2 THEN "
     "'hypothetical'\n"
     "    WHEN 3 THEN 'negated' WHEN 4 THEN 'denied' ELSE 'forecast' END AS modality,\n"
     "  a.events, a.goldstein_sum, a.coop, a.conflict\n"
-    "  FROM agg_cells a JOIN countries s ON s.id = a.key >> 47\n"
-    "  JOIN countries t ON t.id = (a.key >> 33) & 16383 JOIN channels c ON c.id = (a.key >> 6) & "
+    "  FROM agg_cells a JOIN countries s ON s.id = (a.key >> 30) & 16383\n"
+    "  JOIN countries t ON t.id = (a.key >> 16) & 16383 JOIN channels c ON c.id = (a.key >> 6) & "
     "1023;\n",
     "CREATE VIEW IF NOT EXISTS events AS SELECT\n"
     "  d.first_event + j.key AS id, d.id AS doc, d.first_event + " JV("sf") " AS sentence,\n"
@@ -307,7 +307,7 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     }
     s->flags = flags;
     s->batch_docs = 10000;
-    s->batch_events = 200000;
+    s->batch_events = 50000;
     arena_init(&s->arena);
     intern_init(&s->countries);
     intern_init(&s->pending);

@@ -57,12 +57,14 @@ struct cl_bucket {
 };
 
 /* Aggregate cells (table agg_cells, view dyad_month). A cell's key packs, from the high
- * bits down: source country id (14 bits), target country id (14), month code (17: year*13 +
- * month, month 0 when unknown, 0 when undated), channel id (10), quad (3), modality (3). The
- * ids are those of the countries and channels tables. A dyad's cells are one key range. */
-#define AGG_SRC_SHIFT 47
-#define AGG_TGT_SHIFT 33
-#define AGG_MONTH_SHIFT 16
+ * bits down: month code (17 bits: year*13 + month, month 0 when unknown, 0 when undated),
+ * source country id (14), target country id (14), channel id (10), quad (3), modality (3).
+ * The ids are those of the countries and channels tables. Month first keeps a batch of news
+ * (which covers a few months) in a few pages of the table; a dyad's cells are one key range
+ * per month. */
+#define AGG_MONTH_SHIFT 44
+#define AGG_SRC_SHIFT 30
+#define AGG_TGT_SHIFT 16
 #define AGG_CHANNEL_SHIFT 6
 #define AGG_QUAD_SHIFT 3
 #define AGG_MAX_COUNTRY 16383
