@@ -262,7 +262,10 @@ static struct batch *take_done(tumen_store *s) {
     intern_init(&s->pending);
     for (struct batch *b = s->queue; b; b = b->next) {
         for (size_t i = 0; i < b->ndocs; i++) {
-            (void)intern_add(&s->pending, b->docs[i].hash, 64); /* NOMEM: see store.c */
+            /* out of memory here loses a pending hash: a repeated document in a queued batch
+             * then fails that batch on documents.hash UNIQUE, loudly, instead of being kept
+             * twice */
+            (void)intern_add(&s->pending, b->docs[i].hash, 64);
         }
     }
     for (size_t i = 0; s->cur && i < s->cur->ndocs; i++) {
