@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 (strlen(when) > 10 || sp.offset + sp.length > size)) {
                 __builtin_trap();
             }
-            struct mod_input in = {&t, s, doc, h, 1, TUMEN_NOID, TUMEN_NOID, actors, na, code};
+            struct mod_input in = {&t, s, doc, h, 1, TUMEN_NOID, TUMEN_NOID, actors, na, code, NULL};
             struct mod_result r;
             modality_classify(&in, &r);
             if (r.cue.offset + r.cue.length > size ||
