@@ -292,6 +292,7 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     }
     /* an empty store: every cluster that will exist is made (and cached) by this process */
     s->cl_complete = query_int(s, "SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0;
+    s->fresh = s->cl_complete;
     return exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err);
 }
 
@@ -652,9 +653,13 @@ tumen_status tumen_store_doc_begin(tumen_store *s, const tumen_doc *doc, int *is
     arena_reset(&s->arena);
     store_norm_date(doc->date, s->doc_date, &s->doc_date_key);
     sha256_hex(doc->text ? doc->text : "", doc->text ? doc->len : 0, s->hash);
-    /* new unless committed already (rdb) or waiting in a batch (pending) */
+    /* new unless committed already (rdb) or waiting in a batch (pending); a store that was
+     * empty at open holds only what pending has seen, so it needs no read (another process
+     * storing the same text meanwhile makes a batch fail on documents.hash UNIQUE) */
     if (intern_find(&s->pending, s->hash, 64) != TUMEN_NOID) {
         s->doc_new = 0;
+    } else if (s->fresh) {
+        s->doc_new = 1;
     } else {
         sqlite3_reset(s->sel_doc);
         sqlite3_bind_text(s->sel_doc, 1, s->hash, 64, SQLITE_STATIC);

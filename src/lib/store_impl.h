@@ -157,7 +157,9 @@ struct tumen_store {
     struct batch *cur;
     struct agg_cell *agg;
     size_t agg_n, agg_cap; /* cap: power of two */
-    struct intern pending; /* hashes of the documents in cur and in queued batches */
+    struct intern pending; /* hashes of the documents in cur and in queued batches; of every
+                            * document this process stored when the store was empty at open */
+    int fresh;             /* the store was empty at open: every document in it is ours */
 
     /* the writer thread; the queue holds batches handed over and not yet written */
     pthread_t thread;

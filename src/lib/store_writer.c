@@ -255,8 +255,8 @@ void writer_dispatch(tumen_store *s, struct batch *b) {
 static struct batch *take_done(tumen_store *s) {
     struct batch *d = s->done;
     s->done = NULL;
-    if (d == NULL) {
-        return NULL;
+    if (d == NULL || s->fresh) {
+        return d; /* a fresh store keeps every hash: the set is all its documents */
     }
     intern_fini(&s->pending);
     intern_init(&s->pending);

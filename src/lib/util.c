@@ -113,7 +113,7 @@ void buf_init(struct buf *b, size_t max) {
     b->max = max ? max : SIZE_MAX;
 }
 
-tumen_status buf_add(struct buf *b, const void *p, size_t n) {
+tumen_status buf_add_grow(struct buf *b, const void *p, size_t n) {
     if (n > b->max - b->len || b->len + n == SIZE_MAX) {
         return TUMEN_LIMIT;
     }
@@ -126,10 +126,6 @@ tumen_status buf_add(struct buf *b, const void *p, size_t n) {
     b->len += n;
     b->data[b->len] = '\0';
     return TUMEN_OK;
-}
-
-tumen_status buf_addc(struct buf *b, char c) {
-    return buf_add(b, &c, 1);
 }
 
 tumen_status buf_adds(struct buf *b, const char *s) {

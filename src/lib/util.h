@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #define TUMEN_NOID UINT32_MAX
@@ -43,9 +44,28 @@ struct buf {
 };
 void buf_init(struct buf *b, size_t max);
 /* Appends; returns TUMEN_LIMIT past the cap, TUMEN_NOMEM on allocation failure. The data
- * stays NUL-terminated. */
-tumen_status buf_add(struct buf *b, const void *p, size_t n);
-tumen_status buf_addc(struct buf *b, char c);
+ * stays NUL-terminated. buf_add and buf_addc are inline when the bytes fit (the JSON
+ * writers call them for every key and value); buf_add_grow is the rest. */
+tumen_status buf_add_grow(struct buf *b, const void *p, size_t n);
+static inline tumen_status buf_add(struct buf *b, const void *p, size_t n) {
+    if (b->data && n < b->cap - b->len && n <= b->max - b->len) {
+        if (n) {
+            memcpy(b->data + b->len, p, n);
+        }
+        b->len += n;
+        b->data[b->len] = '\0';
+        return TUMEN_OK;
+    }
+    return buf_add_grow(b, p, n);
+}
+static inline tumen_status buf_addc(struct buf *b, char c) {
+    if (b->data && b->cap - b->len > 1 && b->len < b->max) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return TUMEN_OK;
+    }
+    return buf_add_grow(b, &c, 1);
+}
 tumen_status buf_adds(struct buf *b, const char *s);
 tumen_status buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
