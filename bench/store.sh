@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$here/include" \
     "$here/bench/bench_store.c" "$B/libtumen.a" \
-    $(pkg-config --libs sqlite3 libutf8proc jansson) -lpthread -lm -o "$T/bench_store"
+    $(pkg-config --libs sqlite3 libutf8proc jansson libcrypto) -lpthread -lm -o "$T/bench_store"
 echo "bench_store $N events $* (rev $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores)"
 i=0
 while [ "$i" -lt "$RUNS" ]; do

@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev \
-  libutf8proc-dev libsqlite3-dev sqlite3 wordnet-base libjansson-dev \
+  libutf8proc-dev libsqlite3-dev sqlite3 wordnet-base libjansson-dev libssl-dev \
   iso-codes python3 time chromium ${TUMEN_EXTRA_PKGS:-}"
 if [ "${TUMEN_NO_CHROMIUM:-0}" = "1" ]; then
   PKGS=$(echo "$PKGS" | sed 's/ chromium//')

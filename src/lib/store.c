@@ -5,103 +5,30 @@
 #include "cameo.h"
 #include "sink.h"
 
+#include <openssl/evp.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- SHA-256 (FIPS 180-4), for document content hashes ---------------------------------- */
+/* ---- document content hashes: SHA-256 through libcrypto (OpenSSL; SHA extensions when the
+ * CPU has them) ---- */
 
-struct sha256 {
-    uint32_t h[8];
-    uint64_t n;
-    unsigned char blk[64];
-    size_t used;
-};
-
-static const uint32_t sha_k[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
-
-static uint32_t ror(uint32_t x, int n) {
-    return (x >> n) | (x << (32 - n));
-}
-
-static void sha_block(struct sha256 *c, const unsigned char *p) {
-    uint32_t w[64];
-    for (int i = 0; i < 16; i++) {
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-    }
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3], e = c->h[4], f = c->h[5],
-             g = c->h[6], h = c->h[7];
-    for (int i = 0; i < 64; i++) {
-        uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
-                      sha_k[i] + w[i];
-        uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = cc;
-        cc = b;
-        b = a;
-        a = t1 + t2;
-    }
-    c->h[0] += a;
-    c->h[1] += b;
-    c->h[2] += cc;
-    c->h[3] += d;
-    c->h[4] += e;
-    c->h[5] += f;
-    c->h[6] += g;
-    c->h[7] += h;
-}
-
-static void sha256_hex(const void *data, size_t len, char out[65]) {
-    struct sha256 c = {{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c,
-                        0x1f83d9ab, 0x5be0cd19},
-                       0,
-                       {0},
-                       0};
-    const unsigned char *p = data;
-    size_t i = 0;
-    for (; i + 64 <= len; i += 64) {
-        sha_block(&c, p + i);
-    }
-    unsigned char tail[128] = {0};
-    size_t rest = len - i;
-    memcpy(tail, p + i, rest);
-    tail[rest] = 0x80;
-    size_t tl = rest + 9 <= 64 ? 64 : 128;
-    uint64_t bits = (uint64_t)len * 8;
-    for (size_t k = 0; k < 8; k++) {
-        tail[tl - 1 - k] = (unsigned char)(bits >> (8 * k));
-    }
-    sha_block(&c, tail);
-    if (tl == 128) {
-        sha_block(&c, tail + 64);
-    }
+/* Writes the lower-case hex SHA-256 of data; false when libcrypto fails (out of memory). */
+static bool sha256_hex(const void *data, size_t len, char out[65]) {
     static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+        return false;
+    }
     for (int k = 0; k < 32; k++) {
-        unsigned char byte = (unsigned char)(c.h[k / 4] >> (24 - 8 * (k % 4)));
-        out[2 * k] = hex[byte >> 4];
-        out[2 * k + 1] = hex[byte & 15];
+        out[2 * k] = hex[md[k] >> 4];
+        out[2 * k + 1] = hex[md[k] & 15];
     }
     out[64] = '\0';
+    return true;
 }
 
 /* ---- schema ---------------------------------------------------------------------------- */
@@ -652,7 +579,10 @@ tumen_status tumen_store_doc_begin(tumen_store *s, const tumen_doc *doc, int *is
     s->ev_status = TUMEN_OK;
     arena_reset(&s->arena);
     store_norm_date(doc->date, s->doc_date, &s->doc_date_key);
-    sha256_hex(doc->text ? doc->text : "", doc->text ? doc->len : 0, s->hash);
+    if (!sha256_hex(doc->text ? doc->text : "", doc->text ? doc->len : 0, s->hash)) {
+        s->doc_open = 0;
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "SHA-256 of the document failed");
+    }
     /* new unless committed already (rdb) or waiting in a batch (pending); a store that was
      * empty at open holds only what pending has seen, so it needs no read (another process
      * storing the same text meanwhile makes a batch fail on documents.hash UNIQUE) */
