@@ -628,7 +628,9 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
     memset(&e, 0, sizeof e);
     e.id = r->id;
     e.cluster = jint(o, "cl");
-    e.date = jstr(o, "d");
+    char date[11];
+    store_key_date((int32_t)jint(o, "dk"), date);
+    e.date = date;
     e.doc_id = col_text(qd, 0);
     e.doc_title = col_text(qd, 1);
     e.doc_url = col_text(qd, 2);

@@ -401,7 +401,7 @@ static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *er
     tumen_status st = TUMEN_OK;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        /* columns: document's first event, event id, cluster, when, date, date key, code,
+        /* columns: document's first event, event id, cluster, when, date key (twice), code,
          * quad, statistic, then the key fields (stored_key) */
         int64_t id = sqlite3_column_int64(q, 2);
         if (id == skip) {
@@ -411,12 +411,13 @@ static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *er
             break;
         }
         const char *w = (const char *)sqlite3_column_text(q, 3);
-        const char *d = (const char *)sqlite3_column_text(q, 4);
         char t[11];
         if (w && *w) {
             copy_str(t, sizeof t, w);
         } else {
-            copy_str(t, 8, d ? d : "");
+            char d[11];
+            store_key_date(sqlite3_column_int(q, 4), d); /* the effective date, to the month */
+            copy_str(t, 8, d);
         }
         if (!r.have) {
             tumen_event e;

@@ -85,7 +85,8 @@ static const char *const schema_sql[] = {
     "  JOIN countries t ON t.id = (a.key >> 16) & 16383 JOIN channels c ON c.id = (a.key >> 6) & "
     "1023;\n",
     "CREATE VIEW IF NOT EXISTS events AS SELECT\n"
-    "  d.first_event + j.key AS id, d.id AS doc, d.first_event + " JV("sf") " AS sentence,\n"
+    "  d.first_event + j.key AS id, d.id AS doc,\n"
+    "  d.first_event + coalesce(" JV("sf") ", j.key) AS sentence,\n"
     "  " JV("n") " AS sentence_no, j.key + 1 AS seq,\n"
     "  " SPAN_COLS("S", "sentence") SPAN("S") " AS sentence_text,\n"
     "  CASE WHEN " JV("k") " = 1 THEN 'statistic' ELSE 'event' END AS kind,\n"
@@ -105,9 +106,17 @@ static const char *const schema_sql[] = {
     "  " JV("qa") " AS qty_approx, " JV("qb") " AS qty_bound, " JV("qu") " AS qty_unit,\n"
     "  " SPAN_COLS("qs", "qty") SPAN("qs") " AS qty_text,\n"
     "  " JV("w") " AS event_time, " SPAN_COLS("ws", "time") SPAN("ws") " AS time_text,\n"
-    "  " JV("d") " AS date, coalesce(" JV("dk") ", 0) AS date_key,\n"
+    "  CASE WHEN coalesce(" JV("dk") ", 0) <= 0 THEN NULL\n"
+    "    WHEN " JV("dk") " / 100 % 100 = 0 THEN printf('%04d', " JV("dk") " / 10000)\n"
+    "    WHEN " JV("dk") " % 100 = 0 THEN printf('%04d-%02d', " JV("dk") " / 10000, " JV("dk")
+    " / 100 % 100)\n"
+    "    ELSE printf('%04d-%02d-%02d', " JV("dk") " / 10000, " JV("dk") " / 100 % 100, " JV("dk")
+    " % 100) END AS date,\n"
+    "  coalesce(" JV("dk") ", 0) AS date_key,\n"
     "  " JV("pt") " AS pattern, " JV("ch") " AS channel,\n"
-    "  " JV("cl") " AS cluster, " JV("cr") " AS cluster_rule\n"
+    "  " JV("cl") " AS cluster,\n"
+    "  CASE WHEN " JV("cl") " IS NULL THEN NULL ELSE coalesce(" JV("cr") ", 'new') END AS "
+    "cluster_rule\n"
     "  FROM documents d, json_each(d.event_data) j;\n",
     "CREATE VIEW IF NOT EXISTS sentences AS SELECT\n"
     "  id, doc, sentence_no AS n, sentence_start AS start, sentence_end AS end,\n"
@@ -303,7 +312,7 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
             /* a key bucket's events, to rebuild its clusters (cluster.c, load_bucket) */
             st = prepare_on(s, s->rdb, &s->sel_cl,
                          "SELECT d.first_event, d.first_event + j.key, j.value->>'cl', "
-                         "j.value->>'w', j.value->>'d', j.value->>'dk', j.value->>'c', "
+                         "j.value->>'w', j.value->>'dk', j.value->>'dk', j.value->>'c', "
                          "j.value->>'q', j.value->>'k', j.value->>'sc', j.value->>'tc', "
                          "j.value->>'sym', j.value->>'c', j.value->>'k', j.value->>'qu', "
                          "j.value->>'m', j.value->>'ch' "
@@ -852,15 +861,18 @@ static tumen_status put_span(tumen_store *s, struct buf *b, const char *k,
     return st ? st : buf_addc(b, ']');
 }
 
-/* Appends event p (the document's event number i) to the document's event array. */
-static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p) {
+/* Appends event p, the document's event number idx, to the document's event array. The date
+ * is kept as its key only ("dk"; the events view and readers make "YYYY[-MM[-DD]]" of it). */
+static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p, size_t idx) {
     const tumen_event *e = &p->ev;
     const char *sc = p->sc, *tc = p->tc;
     int stat = e->kind == TUMEN_KIND_STATISTIC;
     tumen_status st = buf_add(b, "{\"n\":", 5);
     st = st ? st : put_int(b, (int64_t)e->sentence);
-    st = st ? st : put_key(b, "sf");
-    st = st ? st : put_int(b, (int64_t)p->sent_first);
+    if (p->sent_first != idx) { /* absent: the event is the first of its sentence */
+        st = st ? st : put_key(b, "sf");
+        st = st ? st : put_int(b, (int64_t)p->sent_first);
+    }
     if (span_ok(&e->sent, s->doc.len)) {
         st = st ? st : put_span(s, b, "S", &e->sent);
     }
@@ -910,7 +922,6 @@ static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p
     }
     st = st ? st : put_str(b, "w", e->when);
     st = st ? st : put_span(s, b, "ws", &e->when_span);
-    st = st ? st : put_str(b, "d", p->date);
     if (p->date_key) {
         st = st ? st : put_key(b, "dk");
         st = st ? st : put_int(b, p->date_key);
@@ -930,7 +941,9 @@ static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p
     if (p->cluster) {
         st = st ? st : put_key(b, "cl");
         st = st ? st : put_int(b, p->cluster);
-        st = st ? st : put_str(b, "cr", p->cluster_rule);
+        if (strcmp(p->cluster_rule, "new") != 0) { /* absent: "new" */
+            st = st ? st : put_str(b, "cr", p->cluster_rule);
+        }
     }
     return st ? st : buf_addc(b, '}');
 }
@@ -1083,7 +1096,7 @@ static tumen_status batch_add(tumen_store *s, tumen_error *err) {
         if (i > 0) {
             st = buf_addc(b, ',');
         }
-        st = st ? st : put_event(s, b, p);
+        st = st ? st : put_event(s, b, p, i);
         if (st == TUMEN_OK && term_code(p->sc) && term_code(p->tc)) {
             char term[8] = {'d'};
             memcpy(term + 1, p->sc, 3);
