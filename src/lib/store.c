@@ -245,6 +245,7 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     s->flags = flags;
     s->batch_docs = 10000;
     s->batch_events = 50000;
+    s->fresh_max = 4000000;
     arena_init(&s->arena);
     intern_init(&s->countries);
     intern_init(&s->pending);
@@ -1142,6 +1143,11 @@ static tumen_status batch_add(tumen_store *s, tumen_error *err) {
     bt->ndocs++;
     bt->nevents += s->npevs;
     s->next_event_id += (int64_t)s->npevs;
+    if (s->fresh && s->pending.n > s->fresh_max) {
+        /* memory: from here on, committed documents are looked up in the store, and the set
+         * shrinks to the batches in flight at the next reap */
+        s->fresh = 0;
+    }
     return TUMEN_OK;
 }
 

@@ -160,6 +160,8 @@ struct tumen_store {
     struct intern pending; /* hashes of the documents in cur and in queued batches; of every
                             * document this process stored when the store was empty at open */
     int fresh;             /* the store was empty at open: every document in it is ours */
+    size_t fresh_max;      /* hashes a fresh store keeps (about 100 bytes each) before it
+                            * looks committed documents up like any other store */
 
     /* the writer thread; the queue holds batches handed over and not yet written */
     pthread_t thread;

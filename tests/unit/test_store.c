@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include "channel.h"
+#include "store_impl.h" /* white-box: fresh_max */
 #include "tumen_store.h"
 
 #include <sqlite3.h>
@@ -373,6 +374,35 @@ TEST(store_read_while_writing) {
     tumen_store_free(s);
 }
 
+TEST(store_fresh_limit) {
+    /* a store empty at open deduplicates from memory until fresh_max hashes, then through
+     * the store; documents before and after the switch are both recognised */
+    char path[512];
+    db_path(path, sizeof path, "fresh.db");
+    tumen_store *s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    s->fresh_max = 2;
+    tumen_store_set_batch(s, 1, 0);
+    static const char *const texts[5] = {"Russia met North Korea.", "China met Russia.",
+                                          "Japan met Korea.", "India met Iran.",
+                                          "Turkey met Syria."};
+    for (int i = 0; i < 5; i++) {
+        tumen_event e = make_event(texts[i], 1, texts[i], "RUS", "PRK", "040", "");
+        char id[8];
+        snprintf(id, sizeof id, "f%d", i);
+        ASSERT_EQ_INT(add_doc(s, id, "2023-05-01", texts[i], &e, 1), 1);
+    }
+    ASSERT_FALSE(s->fresh);
+    for (int i = 0; i < 5; i++) {
+        tumen_event e = make_event(texts[i], 1, texts[i], "RUS", "PRK", "040", "");
+        ASSERT_EQ_INT(add_doc(s, "again", "2023-05-01", texts[i], &e, 1), 0);
+    }
+    tumen_error err = {0};
+    ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+    tumen_store_free(s);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM documents"), 5);
+}
+
 TEST(store_other_writer) {
     /* a batch whose event ids another process took first is refused whole, and a second run
      * stores it */
@@ -526,6 +556,7 @@ int main(void) {
     RUN(store_ingest_dedup);
     RUN(store_modalities);
     RUN(store_read_while_writing);
+    RUN(store_fresh_limit);
     RUN(store_other_writer);
     RUN(store_reopen_clusters);
     RUN(store_old_schema);
