@@ -1,10 +1,11 @@
 /* Store benchmark: ingest rate of synthetic events through the store API (the coder is not
  * involved), then the time of a dyad summary over the result.
- *   usage: bench_store DB [EVENTS [no-clusters] [random-dates] [skewed] [batch=N]]
+ *   usage: bench_store DB [EVENTS [no-clusters] [random-dates] [skewed] [batch=N] [append]]
  *   (default 2,000,000 events; DB is replaced). Documents come in date order unless
  *   random-dates; actors, codes, modalities and channels are uniform unless skewed (Zipf);
  *   no-clusters stores without merging duplicates; batch=N commits every N documents or
- *   events (the store's defaults otherwise).
+ *   events (the store's defaults otherwise); append adds EVENTS to an existing DB (an
+ *   incremental ingest: the clusters of the stored documents are read back as needed).
  * Prints "ingest: N events in S s = R events/s" and "dyad: ... ms". */
 #include "tumen_store.h"
 
@@ -64,12 +65,18 @@ int main(int argc, char **argv) {
     }
     const char *path = argv[1];
     long long total = argc > 2 ? atoll(argv[2]) : 2000000;
+    int append = 0;
+    for (int i = 3; i < argc; i++) {
+        append |= strcmp(argv[i], "append") == 0;
+    }
     char side[4096];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    if (!append) {
+        unlink(path);
+        snprintf(side, sizeof side, "%s-wal", path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", path);
+        unlink(side);
+    }
     tumen_store *s = NULL;
     tumen_error err = {0};
     unsigned flags = 0;
@@ -82,6 +89,8 @@ int main(int argc, char **argv) {
             random_dates = 1;
         } else if (strcmp(argv[i], "skewed") == 0) {
             skewed = 1;
+        } else if (strcmp(argv[i], "append") == 0) {
+            /* handled above */
         } else if (strncmp(argv[i], "batch=", 6) == 0) {
             batch = (size_t)atol(argv[i] + 6);
         } else {
@@ -160,6 +169,18 @@ int main(int argc, char **argv) {
     char id[32], date[16];
     double t0 = now();
     long long done = 0, docno = 0;
+    if (append) {
+        /* number the new documents after the stored ones; their dates continue in order */
+        uint64_t have = 0;
+        if (tumen_store_counts(s, &have, NULL, NULL, &err) != TUMEN_OK) {
+            fprintf(stderr, "counts: %s\n", err.msg);
+            return 1;
+        }
+        docno = (long long)have;
+        total += (long long)have * PER_DOC;
+        done = (long long)have * PER_DOC;
+    }
+    long long done0 = done, docno0 = docno;
     while (done < total) {
         struct pool_doc *pd = &pool[docno % POOL];
         memcpy(text, pd->text, pd->len);
@@ -213,8 +234,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     double t1 = now();
-    printf("ingest: %lld events (%lld documents) in %.2f s = %.0f events/s\n", done, docno,
-           t1 - t0, (double)done / (t1 - t0));
+    printf("ingest: %lld events (%lld documents) in %.2f s = %.0f events/s\n", done - done0,
+           docno - docno0, t1 - t0, (double)(done - done0) / (t1 - t0));
     tumen_store_free(s);
     free(pool);
 

@@ -1,6 +1,7 @@
 /* libFuzzer target: the store's event_data scanner (evscan) on arbitrary bytes. Every object
  * span it returns lies inside the input and starts with '{' and ends with '}'; every value it
- * returns lies inside its object; it never reads past the input.
+ * returns (evscan_get, evscan_fields) lies inside its object; evscan_unescape stays within
+ * its output; nothing reads past the input.
  *
  *     clang -fsanitize=fuzzer,address,undefined ... fuzz/fuzz_evscan.c libtumen.a */
 #include "evscan.h"
@@ -35,6 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             }
             long long x;
             (void)evscan_int(p + a, b - a, keys[k], &x);
+            char out[16];
+            if (evscan_get(p + a, b - a, keys[k], &v, &vn) &&
+                evscan_unescape(v, vn, out, sizeof out) >= sizeof out) {
+                __builtin_trap();
+            }
+        }
+        const char *vals[9];
+        size_t lens[9];
+        (void)evscan_fields(p + a, b - a, keys, 9, vals, lens);
+        for (size_t k = 0; k < 9; k++) {
+            if (vals[k] && (vals[k] < p + a || vals[k] + lens[k] > p + b)) {
+                __builtin_trap();
+            }
         }
     }
     if (r != 0 && r != -1) {

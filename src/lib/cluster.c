@@ -20,6 +20,8 @@
  *          ("new"). Events with an unknown source or target country are not clustered. */
 #include "store_impl.h"
 
+#include "evscan.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +86,7 @@ void cluster_cache_init(tumen_store *s) {
     s->ndirty = s->cap_dirty = 0;
     s->cl_complete = 0;
     memset(s->cl_bucket_loaded, 0, sizeof s->cl_bucket_loaded);
+    s->bucket_loads = 0;
 }
 
 void cluster_cache_fini(tumen_store *s) {
@@ -289,34 +292,85 @@ static size_t make_key(char a[4], char b[4], const tumen_event *e, char key[160]
     return kl;
 }
 
-/* The key of a stored event from its event_data fields (load_bucket's columns 9..16: source
- * and target country, symmetric, code, statistic, quantity unit, modality, channel), with the
- * event and countries it was made from (e->channel points into the row). */
-static size_t stored_key(sqlite3_stmt *q, tumen_event *e, char a[4], char b[4], char key[160]) {
+/* A stored event of the bucket being read back (load_bucket). */
+struct lb_row {
+    int64_t cl, id, doc;
+    int32_t dk;
+    uint32_t key;
+    int8_t quad;
+    char t[11], code[7];
+};
+
+static int cmp_lb_row(const void *a, const void *b) {
+    const struct lb_row *x = a, *y = b;
+    if (x->cl != y->cl) {
+        return x->cl < y->cl ? -1 : 1;
+    }
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The fields of a stored event that load_rows reads (evscan_fields, in this order). */
+enum { F_KB, F_CL, F_SC, F_TC, F_SYM, F_C, F_K, F_QU, F_M, F_CH, F_DK, F_Q, F_W, F_N };
+static const char *const lb_keys[F_N] = {"kb", "cl", "sc", "tc", "sym", "c", "k",
+                                         "qu", "m",  "ch", "dk", "q",   "w"};
+
+static bool val_int(const char *v, size_t n, long long *out) {
+    if (v == NULL || n == 0 || n > 18) {
+        return false;
+    }
+    size_t i = v[0] == '-' ? 1 : 0;
+    long long x = 0;
+    if (i == n) {
+        return false;
+    }
+    for (; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9') {
+            return false;
+        }
+        x = x * 10 + (v[i] - '0');
+    }
+    *out = v[0] == '-' ? -x : x;
+    return true;
+}
+
+static void val_str(const char *v, size_t n, char *out, size_t cap) {
+    if (v == NULL) {
+        out[0] = '\0';
+    } else {
+        evscan_unescape(v, n, out, cap);
+    }
+}
+
+/* The key of a stored event from its fields, with the event and countries it was made from
+ * (e->channel points into chbuf). */
+static size_t stored_key(const char *const *v, const size_t *l, tumen_event *e, char a[4],
+                         char b[4], char chbuf[64], char key[160]) {
     memset(e, 0, sizeof *e);
-    copy_str(a, 4, (const char *)sqlite3_column_text(q, 9));
-    copy_str(b, 4, (const char *)sqlite3_column_text(q, 10));
-    e->symmetric = sqlite3_column_int(q, 11) != 0;
-    copy_str(e->code, sizeof e->code, (const char *)sqlite3_column_text(q, 12));
-    e->kind = sqlite3_column_int(q, 13) == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;
-    const char *unit = (const char *)sqlite3_column_text(q, 14);
-    e->quantity.present = unit != NULL;
-    copy_str(e->quantity.unit, sizeof e->quantity.unit, unit);
-    const char *m = (const char *)sqlite3_column_text(q, 15);
+    char m[16];
+    long long x = 0;
+    val_str(v[F_SC], l[F_SC], a, 4);
+    val_str(v[F_TC], l[F_TC], b, 4);
+    e->symmetric = val_int(v[F_SYM], l[F_SYM], &x) && x != 0;
+    val_str(v[F_C], l[F_C], e->code, sizeof e->code);
+    e->kind = val_int(v[F_K], l[F_K], &x) && x == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;
+    e->quantity.present = v[F_QU] != NULL;
+    val_str(v[F_QU], l[F_QU], e->quantity.unit, sizeof e->quantity.unit);
+    val_str(v[F_M], l[F_M], m, sizeof m);
     e->modality = TUMEN_DENIED; /* an unknown name: mode N, as the weakest claim */
-    for (int i = TUMEN_ASSERTED; m && i <= TUMEN_FORECAST; i++) {
+    for (int i = TUMEN_ASSERTED; i <= TUMEN_FORECAST; i++) {
         if (strcmp(m, tumen_modality_name((tumen_modality)i)) == 0) {
             e->modality = (tumen_modality)i;
         }
     }
-    e->channel = (const char *)sqlite3_column_text(q, 16);
-    if (e->channel == NULL) {
-        e->channel = "other";
-    }
+    val_str(v[F_CH], l[F_CH], chbuf, 64);
+    e->channel = chbuf[0] ? chbuf : "other";
     return make_key(a, b, e, key);
 }
 
 static size_t common_prefix(const char *a, const char *b);
+
+/* Bucket reads after which the rest is read in one pass (load_all). */
+#define LOAD_ALL_AFTER 32
 
 /* The intern id of key (length kl) of event e between countries a and b (as make_key left
  * them), with its key info made when the key is new. TUMEN_NOID on out of memory. */
@@ -383,92 +437,138 @@ static tumen_status rebuild_end(tumen_store *s, struct rebuild *r, tumen_error *
     return TUMEN_OK;
 }
 
-/* Rebuilds the stored clusters of every key of bucket b from their events (first use of the
- * bucket since the cache was cleared): the documents come from doc_terms, the events are
- * those with a cluster, grouped by cluster id (rows come ordered by cluster, then event), and
- * each cluster's key is made again from its first event's fields. A cluster's time is the
- * common prefix of its mentions' times, which is what assigning them one by one made it. */
-static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *err) {
-    s->cl_bucket_loaded[bucket / 8] |= (unsigned char)(1u << (bucket % 8));
-    char term[5];
-    bucket_term(bucket, term);
-    sqlite3_stmt *q = s->sel_cl;
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, term, 4, SQLITE_TRANSIENT);
-    struct rebuild r;
-    memset(&r, 0, sizeof r);
-    int64_t skip = 0; /* a cluster of another bucket (same documents) */
+/* Reads the clustered events of q's documents (columns: first event id, event_data) whose
+ * key bucket is `bucket`, or (bucket < 0) any bucket not loaded yet, and rebuilds their
+ * clusters: grouped by cluster id, each cluster's key made again from its first event's
+ * fields, its time the common prefix of its mentions' times (which is what assigning them one
+ * by one made it). */
+static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen_error *err) {
+    struct lb_row *rows = NULL;
+    size_t nrows = 0, cap = 0;
     tumen_status st = TUMEN_OK;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        /* columns: document's first event, event id, cluster, when, date key (twice), code,
-         * quad, statistic, then the key fields (stored_key) */
-        int64_t id = sqlite3_column_int64(q, 2);
-        if (id == skip) {
-            continue;
-        }
-        if (r.have && id != r.c.id && (st = rebuild_end(s, &r, err)) != TUMEN_OK) {
-            break;
-        }
-        const char *w = (const char *)sqlite3_column_text(q, 3);
-        char t[11];
-        if (w && *w) {
-            copy_str(t, sizeof t, w);
-        } else {
-            char d[11];
-            store_key_date(sqlite3_column_int(q, 4), d); /* the effective date, to the month */
-            copy_str(t, 8, d);
-        }
-        if (!r.have) {
-            tumen_event e;
-            char a[4], b[4], key[160];
-            size_t kl = stored_key(q, &e, a, b, key);
-            if (key_bucket(key, kl) != bucket) {
-                skip = id;
-                continue;
+    while (st == TUMEN_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t first = sqlite3_column_int64(q, 0);
+        const char *data = (const char *)sqlite3_column_blob(q, 1);
+        size_t dn = (size_t)sqlite3_column_bytes(q, 1), pos = 0, x = 0, y = 0;
+        int got;
+        for (int64_t i = 0; (got = evscan_next(data, dn, &pos, &x, &y)) == 1; i++) {
+            const char *v[F_N];
+            size_t l[F_N];
+            long long cl = 0, dk = 0, qd = 0, kb = -1;
+            if (bucket >= 0 && (!evscan_int(data + x, y - x, "kb", &kb) || kb != bucket)) {
+                continue; /* a bucket read skips other buckets' events without parsing them */
             }
+            evscan_fields(data + x, y - x, lb_keys, F_N, v, l);
+            if (!val_int(v[F_KB], l[F_KB], &kb) || kb < 0 || kb > 4095 ||
+                (bucket >= 0 ? kb != bucket
+                             : (s->cl_bucket_loaded[kb / 8] & (1u << (kb % 8))) != 0) ||
+                !val_int(v[F_CL], l[F_CL], &cl)) {
+                continue; /* not clustered, or another bucket */
+            }
+            tumen_event e;
+            char a[4], b[4], ch[64], key[160];
+            size_t kl = stored_key(v, l, &e, a, b, ch, key);
             uint32_t k = key_intern(s, key, kl, a, b, &e);
-            if (k == TUMEN_NOID) {
+            if (k == TUMEN_NOID || !grow((void **)&rows, &cap, nrows + 1, sizeof *rows)) {
                 st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
                 break;
             }
+            struct lb_row *r = &rows[nrows++];
+            r->cl = cl;
+            r->id = first + i;
+            r->doc = first;
+            r->dk = val_int(v[F_DK], l[F_DK], &dk) ? (int32_t)dk : 0;
+            r->key = k;
+            r->quad = (int8_t)(val_int(v[F_Q], l[F_Q], &qd) ? qd : 0);
+            copy_str(r->code, sizeof r->code, e.code);
+            val_str(v[F_W], l[F_W], r->t, sizeof r->t);
+            if (r->t[0] == '\0') {
+                char d[11];
+                store_key_date(r->dk, d); /* no stated time: the date, to the month */
+                copy_str(r->t, 8, d);
+            }
+        }
+        if (st == TUMEN_OK && got < 0) {
+            st = err_set(err, TUMEN_DB, s->path, 0, 0,
+                         "corrupt store: an event_data array is not an array of events");
+        }
+    }
+    sqlite3_reset(q);
+    if (st == TUMEN_OK && rc != SQLITE_DONE) {
+        st = err_set(err, TUMEN_DB, s->path, 0, 0, "read clusters: %s", sqlite3_errmsg(s->rdb));
+    }
+    if (nrows > 1) {
+        qsort(rows, nrows, sizeof *rows, cmp_lb_row);
+    }
+    struct rebuild r;
+    memset(&r, 0, sizeof r);
+    for (size_t i = 0; st == TUMEN_OK && i < nrows; i++) {
+        const struct lb_row *w = &rows[i];
+        if (r.have && w->cl != r.c.id && (st = rebuild_end(s, &r, err)) != TUMEN_OK) {
+            break;
+        }
+        if (!r.have) {
             memset(&r, 0, sizeof r);
             r.have = 1;
-            r.key = k;
-            r.c.id = id;
-            r.c.first_event = sqlite3_column_int64(q, 1);
-            copy_str(r.c.code, sizeof r.c.code, (const char *)sqlite3_column_text(q, 6));
-            r.c.quad = (int8_t)sqlite3_column_int(q, 7);
-            memcpy(r.time, t, sizeof t);
-        } else if (t[0]) {
+            r.key = w->key;
+            r.c.id = w->cl;
+            r.c.first_event = w->id;
+            memcpy(r.c.code, w->code, sizeof r.c.code);
+            r.c.quad = w->quad;
+            memcpy(r.time, w->t, sizeof r.time);
+        } else if (w->t[0]) {
             if (r.time[0] == '\0') {
-                memcpy(r.time, t, sizeof t);
+                memcpy(r.time, w->t, sizeof r.time);
             } else {
-                r.time[common_prefix(r.time, t)] = '\0';
+                r.time[common_prefix(r.time, w->t)] = '\0';
             }
         }
-        int64_t doc = sqlite3_column_int64(q, 0);
-        int32_t dk = sqlite3_column_int(q, 5);
         r.c.mentions++;
-        if (r.c.last_doc != doc) {
+        if (r.c.last_doc != w->doc) {
             r.c.sources++;
-            r.c.last_doc = doc;
+            r.c.last_doc = w->doc;
         }
-        if (dk > 0) {
-            if (r.c.first_key == 0 || dk < r.c.first_key) {
-                r.c.first_key = dk;
+        if (w->dk > 0) {
+            if (r.c.first_key == 0 || w->dk < r.c.first_key) {
+                r.c.first_key = w->dk;
             }
-            if (dk > r.c.last_key) {
-                r.c.last_key = dk;
+            if (w->dk > r.c.last_key) {
+                r.c.last_key = w->dk;
             }
         }
     }
     if (st == TUMEN_OK) {
         st = rebuild_end(s, &r, err);
     }
+    free(rows);
+    return st;
+}
+
+/* Rebuilds the clusters of key bucket b (first use of b since the cache was cleared) from the
+ * documents doc_terms gives for it. */
+static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *err) {
+    char term[5];
+    bucket_term(bucket, term);
+    sqlite3_stmt *q = s->sel_cl;
     sqlite3_reset(q);
-    if (st == TUMEN_OK && rc != SQLITE_DONE) {
-        st = err_set(err, TUMEN_DB, s->path, 0, 0, "read clusters: %s", sqlite3_errmsg(s->rdb));
+    sqlite3_bind_text(q, 1, term, 4, SQLITE_TRANSIENT);
+    tumen_status st = load_rows(s, q, (int)bucket, err);
+    s->cl_bucket_loaded[bucket / 8] |= (unsigned char)(1u << (bucket % 8));
+    s->bucket_loads++;
+    return st;
+}
+
+/* Rebuilds the clusters of every bucket not loaded yet in one pass over the store; the cache
+ * is then complete, and may hold twice what it held after the pass before it is dropped. */
+static tumen_status load_all(tumen_store *s, tumen_error *err) {
+    sqlite3_stmt *q = s->sel_all;
+    sqlite3_reset(q);
+    tumen_status st = load_rows(s, q, -1, err);
+    memset(s->cl_bucket_loaded, 0xff, sizeof s->cl_bucket_loaded);
+    s->cl_complete = 1;
+    if (s->ncls * 2 > s->cl_cache_max) {
+        s->cl_cache_max = s->ncls * 2;
     }
     return st;
 }
@@ -541,7 +641,10 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     size_t kl = make_key(a, b, e, key);
     unsigned bucket = key_bucket(key, kl);
     if (!s->cl_complete && !(s->cl_bucket_loaded[bucket / 8] & (1u << (bucket % 8)))) {
-        tumen_status st = load_bucket(s, bucket, err);
+        /* a bucket at a time reads a document once per bucket it holds: past a few dozen
+         * buckets one pass over the whole store is cheaper */
+        tumen_status st = s->bucket_loads < LOAD_ALL_AFTER ? load_bucket(s, bucket, err)
+                                                            : load_all(s, err);
         if (st != TUMEN_OK) {
             return st;
         }
@@ -619,6 +722,7 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     }
     p->cluster = c->id;
     p->cluster_key = intern_str(&s->cl_keys, k);
+    p->bucket = bucket;
     return TUMEN_OK;
 }
 

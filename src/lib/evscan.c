@@ -107,3 +107,123 @@ bool evscan_int(const char *o, size_t n, const char *k, long long *out) {
     *out = v[0] == '-' ? -x : x;
     return true;
 }
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+size_t evscan_unescape(const char *v, size_t n, char *out, size_t cap) {
+    size_t o = 0;
+    if (cap == 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char c = v[i];
+        if (c != '\\' || i + 1 >= n) {
+            out[o++] = c;
+            continue;
+        }
+        char e = v[++i];
+        switch (e) {
+        case 'n': out[o++] = '\n'; break;
+        case 'r': out[o++] = '\r'; break;
+        case 't': out[o++] = '\t'; break;
+        case 'b': out[o++] = '\b'; break;
+        case 'f': out[o++] = '\f'; break;
+        case 'u': {
+            unsigned cp = 0;
+            int ok = i + 4 < n;
+            for (int k = 1; ok && k <= 4; k++) {
+                int h = hexval(v[i + (size_t)k]);
+                ok = h >= 0;
+                cp = cp << 4 | (unsigned)(h < 0 ? 0 : h);
+            }
+            if (!ok) {
+                out[o++] = 'u';
+                break;
+            }
+            i += 4;
+            /* the store escapes only control characters this way; others as UTF-8 (BMP) */
+            if (cp < 0x80) {
+                out[o++] = (char)cp;
+            } else if (cp < 0x800 && o + 2 < cap) {
+                out[o++] = (char)(0xC0 | cp >> 6);
+                out[o++] = (char)(0x80 | (cp & 0x3F));
+            } else if (o + 3 < cap) {
+                out[o++] = (char)(0xE0 | cp >> 12);
+                out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                out[o++] = (char)(0x80 | (cp & 0x3F));
+            }
+            break;
+        }
+        default: out[o++] = e; /* \" \\ \/ */
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t evscan_fields(const char *o, size_t n, const char *const *keys, size_t nkeys,
+                     const char **vals, size_t *lens) {
+    size_t klen[32];
+    if (nkeys > 32) {
+        nkeys = 32;
+    }
+    for (size_t k = 0; k < nkeys; k++) {
+        vals[k] = NULL;
+        lens[k] = 0;
+        klen[k] = strlen(keys[k]);
+    }
+    size_t found = 0, i = 1; /* after '{' */
+    while (i < n && found < nkeys) {
+        /* "key": */
+        if (o[i] != '"') {
+            return found; /* '}' or not ours */
+        }
+        size_t ks = ++i;
+        while (i < n && o[i] != '"') {
+            i += o[i] == '\\' ? 2 : 1;
+        }
+        if (i + 1 >= n || o[i + 1] != ':') {
+            return found;
+        }
+        size_t kl = i - ks;
+        i += 2;
+        /* the value: a string (its bytes between the quotes), else up to ',' or '}' */
+        size_t vs, vl;
+        if (i < n && o[i] == '"') {
+            vs = ++i;
+            while (i < n && o[i] != '"') {
+                i += o[i] == '\\' ? 2 : 1;
+            }
+            if (i >= n) {
+                return found;
+            }
+            vl = i - vs;
+            i++;
+        } else {
+            vs = i;
+            int depth = 0;
+            while (i < n && (depth > 0 || (o[i] != ',' && o[i] != '}'))) {
+                depth += o[i] == '[' ? 1 : o[i] == ']' ? -1 : 0;
+                i++;
+            }
+            vl = i - vs;
+        }
+        for (size_t k = 0; k < nkeys; k++) {
+            if (vals[k] == NULL && klen[k] == kl && memcmp(keys[k], o + ks, kl) == 0) {
+                vals[k] = o + vs;
+                lens[k] = vl;
+                found++;
+                break;
+            }
+        }
+        if (i < n && o[i] == ',') {
+            i++;
+        }
+    }
+    return found;
+}

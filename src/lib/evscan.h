@@ -26,4 +26,14 @@ bool evscan_get(const char *o, size_t n, const char *k, const char **v, size_t *
 /* evscan_get for an integer value of at most 18 digits: false when absent or not one. */
 bool evscan_int(const char *o, size_t n, const char *k, long long *out);
 
+/* The raw values (as evscan_get gives them) of the keys keys[0..nkeys) (at most 32) of object
+ * o[0..n), in one pass: vals[k] is NULL when key k is absent. Returns how many were found. */
+size_t evscan_fields(const char *o, size_t n, const char *const *keys, size_t nkeys,
+                     const char **vals, size_t *lens);
+
+/* Copies the raw JSON string value v[0..n) (as evscan_get returns it) into out, undoing the
+ * escapes (\" \\ \/ \b \f \n \r \t \uXXXX), NUL-terminated and cut to cap - 1 bytes.
+ * Returns the length written. */
+size_t evscan_unescape(const char *v, size_t n, char *out, size_t cap);
+
 #endif

@@ -246,6 +246,7 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     s->batch_docs = 10000;
     s->batch_events = 50000;
     s->fresh_max = 4000000;
+    s->cl_cache_max = 4000000; /* about 100 bytes each */
     arena_init(&s->arena);
     intern_init(&s->countries);
     intern_init(&s->pending);
@@ -312,15 +313,14 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
         if (st == TUMEN_OK) {
             /* a key bucket's events, to rebuild its clusters (cluster.c, load_bucket) */
             st = prepare_on(s, s->rdb, &s->sel_cl,
-                         "SELECT d.first_event, d.first_event + j.key, j.value->>'cl', "
-                         "j.value->>'w', j.value->>'dk', j.value->>'dk', j.value->>'c', "
-                         "j.value->>'q', j.value->>'k', j.value->>'sc', j.value->>'tc', "
-                         "j.value->>'sym', j.value->>'c', j.value->>'k', j.value->>'qu', "
-                         "j.value->>'m', j.value->>'ch' "
-                         "FROM doc_terms t JOIN documents d ON d.id = t.rowid, "
-                         "json_each(d.event_data) j WHERE doc_terms MATCH ?1 AND "
-                         "j.value->>'cl' IS NOT NULL ORDER BY 3, 2",
-                         err);
+                            "SELECT d.first_event, d.event_data FROM doc_terms t JOIN documents "
+                            "d ON d.id = t.rowid WHERE doc_terms MATCH ?1",
+                            err);
+        }
+        if (st == TUMEN_OK) {
+            /* every stored event, to rebuild all clusters at once (cluster.c, load_all) */
+            st = prepare_on(s, s->rdb, &s->sel_all,
+                            "SELECT first_event, event_data FROM documents ORDER BY id", err);
         }
         if (st == TUMEN_OK) {
             st = prepare(s, &s->put_cl,
@@ -412,6 +412,7 @@ void tumen_store_free(tumen_store *s) {
     sqlite3_finalize(s->ins_doc);
     sqlite3_finalize(s->ins_terms);
     sqlite3_finalize(s->sel_cl);
+    sqlite3_finalize(s->sel_all);
     sqlite3_finalize(s->put_cl);
     sqlite3_finalize(s->up_agg);
     sqlite3_finalize(s->ins_code[0]);
@@ -475,8 +476,6 @@ static tumen_status load_codes(tumen_store *s, tumen_error *err) {
     return TUMEN_OK;
 }
 
-/* Clusters cached beyond this are dropped after a batch and read back as needed. */
-#define CLUSTER_CACHE_MAX 4000000
 
 static int cmp_cell(const void *a, const void *b) {
     uint64_t x = ((const struct agg_cell *)a)->key, y = ((const struct agg_cell *)b)->key;
@@ -546,7 +545,7 @@ static tumen_status batch_close(tumen_store *s, tumen_error *err) {
     }
     writer_dispatch(s, s->cur);
     s->cur = NULL;
-    if (s->ncls > CLUSTER_CACHE_MAX) {
+    if (s->ncls > s->cl_cache_max) {
         /* read back what is needed later, once everything is written */
         st = writer_drain(s, err);
         cluster_cache_clear(s);
@@ -942,6 +941,8 @@ static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p
     if (p->cluster) {
         st = st ? st : put_key(b, "cl");
         st = st ? st : put_int(b, p->cluster);
+        st = st ? st : put_key(b, "kb"); /* the key's bucket, for load_bucket's filter */
+        st = st ? st : put_int(b, (int64_t)p->bucket);
         if (strcmp(p->cluster_rule, "new") != 0) { /* absent: "new" */
             st = st ? st : put_str(b, "cr", p->cluster_rule);
         }

@@ -25,6 +25,7 @@ struct pev {
     uint32_t sent_first; /* index in the document of the first event of the same sentence */
     const char *cluster_rule;
     const char *cluster_key; /* interned (s->cl_keys), NULL when not clustered */
+    unsigned bucket;         /* its key's bucket (cluster_term) */
 };
 
 /* A cluster as cached across batches (cluster.c). The dyad, family, channel and mode are
@@ -128,7 +129,7 @@ struct tumen_store {
     int failed; /* a write failed: further writes refused */
 
     /* prepared statements: on rdb the ingest side's, on db the writer's (NULL read-only) */
-    sqlite3_stmt *sel_doc, *sel_cl;
+    sqlite3_stmt *sel_doc, *sel_cl, *sel_all;
     sqlite3_stmt *ins_doc, *ins_terms, *put_cl, *up_agg;
     sqlite3_stmt *ins_code[2]; /* countries, channels */
     uint64_t *term_set;        /* hashes of the document's terms (put_term) */
@@ -185,6 +186,8 @@ struct tumen_store {
     size_t ndirty, cap_dirty;
     int cl_complete; /* the cache holds every stored cluster (the store was empty at open) */
     unsigned char cl_bucket_loaded[4096 / 8]; /* key buckets read back since the last clear */
+    unsigned bucket_loads;  /* buckets read back one by one since the last clear */
+    size_t cl_cache_max;    /* clusters cached beyond this are dropped after a batch */
     int64_t next_event_id;
 };
 

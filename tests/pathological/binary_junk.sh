@@ -4,7 +4,10 @@
 . "$(dirname "$0")/common.inc"
 patho_init binary_junk
 
-head -c 1048576 /dev/urandom >"$T/junk.txt"
+# the first byte is fixed (0xFF, never valid): random data that began with a newline made line
+# 1 empty and the first diagnostic name line 2
+printf '\377' >"$T/junk.txt"
+head -c 1048575 /dev/urandom >>"$T/junk.txt"
 cp "$T/junk.txt" "$T/junk.jsonl"
 
 run txt code "$T/junk.txt"

@@ -73,8 +73,27 @@ TEST(evscan_values) {
     ASSERT_EQ_INT(evscan_next(a, strlen(a), &pos, &s, &e), 0);
 }
 
+TEST(evscan_fields_and_unescape) {
+    static const char o[] = "{\"n\":3,\"S\":[10,20],\"at\":\"a\\\"b\\n\\u0001c\",\"sc\":\"RUS\"}";
+    static const char *const keys[4] = {"sc", "S", "at", "zz"};
+    const char *v[4];
+    size_t l[4];
+    ASSERT_EQ_INT((int)evscan_fields(o, strlen(o), keys, 4, v, l), 3);
+    ASSERT_EQ_MEM(v[0], "RUS", 3);
+    ASSERT_EQ_UINT(l[0], 3);
+    ASSERT_EQ_MEM(v[1], "[10,20]", 7);
+    ASSERT_NULL(v[3]);
+    char out[32];
+    ASSERT_EQ_UINT(evscan_unescape(v[2], l[2], out, sizeof out), 6);
+    ASSERT_EQ_STR(out, "a\"b\n\001c");
+    /* cut to the output size, NUL-terminated */
+    ASSERT_EQ_UINT(evscan_unescape(v[2], l[2], out, 3), 2);
+    ASSERT_EQ_STR(out, "a\"");
+}
+
 int main(void) {
     RUN(evscan_objects);
     RUN(evscan_values);
+    RUN(evscan_fields_and_unescape);
     return harness_summary();
 }
