@@ -314,25 +314,6 @@ enum { F_KB, F_CL, F_SC, F_TC, F_SYM, F_C, F_K, F_QU, F_M, F_CH, F_DK, F_Q, F_W,
 static const char *const lb_keys[F_N] = {"kb", "cl", "sc", "tc", "sym", "c", "k",
                                          "qu", "m",  "ch", "dk", "q",   "w"};
 
-static bool val_int(const char *v, size_t n, long long *out) {
-    if (v == NULL || n == 0 || n > 18) {
-        return false;
-    }
-    size_t i = v[0] == '-' ? 1 : 0;
-    long long x = 0;
-    if (i == n) {
-        return false;
-    }
-    for (; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9') {
-            return false;
-        }
-        x = x * 10 + (v[i] - '0');
-    }
-    *out = v[0] == '-' ? -x : x;
-    return true;
-}
-
 static void val_str(const char *v, size_t n, char *out, size_t cap) {
     if (v == NULL) {
         out[0] = '\0';
@@ -350,9 +331,9 @@ static size_t stored_key(const char *const *v, const size_t *l, tumen_event *e, 
     long long x = 0;
     val_str(v[F_SC], l[F_SC], a, 4);
     val_str(v[F_TC], l[F_TC], b, 4);
-    e->symmetric = val_int(v[F_SYM], l[F_SYM], &x) && x != 0;
+    e->symmetric = evscan_toint(v[F_SYM], l[F_SYM], &x) && x != 0;
     val_str(v[F_C], l[F_C], e->code, sizeof e->code);
-    e->kind = val_int(v[F_K], l[F_K], &x) && x == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;
+    e->kind = evscan_toint(v[F_K], l[F_K], &x) && x == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;
     e->quantity.present = v[F_QU] != NULL;
     val_str(v[F_QU], l[F_QU], e->quantity.unit, sizeof e->quantity.unit);
     val_str(v[F_M], l[F_M], m, sizeof m);
@@ -460,10 +441,10 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen
                 continue; /* a bucket read skips other buckets' events without parsing them */
             }
             evscan_fields(data + x, y - x, lb_keys, F_N, v, l);
-            if (!val_int(v[F_KB], l[F_KB], &kb) || kb < 0 || kb > 4095 ||
+            if (!evscan_toint(v[F_KB], l[F_KB], &kb) || kb < 0 || kb > 4095 ||
                 (bucket >= 0 ? kb != bucket
                              : (s->cl_bucket_loaded[kb / 8] & (1u << (kb % 8))) != 0) ||
-                !val_int(v[F_CL], l[F_CL], &cl)) {
+                !evscan_toint(v[F_CL], l[F_CL], &cl)) {
                 continue; /* not clustered, or another bucket */
             }
             tumen_event e;
@@ -478,9 +459,9 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen
             r->cl = cl;
             r->id = first + i;
             r->doc = first;
-            r->dk = val_int(v[F_DK], l[F_DK], &dk) ? (int32_t)dk : 0;
+            r->dk = evscan_toint(v[F_DK], l[F_DK], &dk) ? (int32_t)dk : 0;
             r->key = k;
-            r->quad = (int8_t)(val_int(v[F_Q], l[F_Q], &qd) ? qd : 0);
+            r->quad = (int8_t)(evscan_toint(v[F_Q], l[F_Q], &qd) ? qd : 0);
             copy_str(r->code, sizeof r->code, e.code);
             val_str(v[F_W], l[F_W], r->t, sizeof r->t);
             if (r->t[0] == '\0') {

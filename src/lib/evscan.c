@@ -87,10 +87,8 @@ bool evscan_get(const char *o, size_t n, const char *k, const char **v, size_t *
     return false;
 }
 
-bool evscan_int(const char *o, size_t n, const char *k, long long *out) {
-    const char *v;
-    size_t vn;
-    if (!evscan_get(o, n, k, &v, &vn) || vn == 0 || vn > 18) {
+bool evscan_toint(const char *v, size_t vn, long long *out) {
+    if (v == NULL || vn == 0 || vn > 18) {
         return false;
     }
     size_t i = v[0] == '-' ? 1 : 0;
@@ -106,6 +104,12 @@ bool evscan_int(const char *o, size_t n, const char *k, long long *out) {
     }
     *out = v[0] == '-' ? -x : x;
     return true;
+}
+
+bool evscan_int(const char *o, size_t n, const char *k, long long *out) {
+    const char *v;
+    size_t vn;
+    return evscan_get(o, n, k, &v, &vn) && evscan_toint(v, vn, out);
 }
 
 static int hexval(char c) {

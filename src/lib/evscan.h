@@ -23,6 +23,10 @@ int evscan_next(const char *p, size_t n, size_t *pos, size_t *start, size_t *end
  * ',' or '}' (an array with its brackets). Returns false when the key is absent. */
 bool evscan_get(const char *o, size_t n, const char *k, const char **v, size_t *vn);
 
+/* A raw value (v[0..vn), NULL for absent) as an integer of at most 18 digits: false when it is
+ * not one. */
+bool evscan_toint(const char *v, size_t vn, long long *out);
+
 /* evscan_get for an integer value of at most 18 digits: false when absent or not one. */
 bool evscan_int(const char *o, size_t n, const char *k, long long *out);
 
