@@ -445,11 +445,6 @@ tumen_status tumen_store_actors(tumen_store *s, size_t top, const char *around, 
 }
 
 
-static const char *col_text(sqlite3_stmt *st, int i) {
-    const unsigned char *p = sqlite3_column_text(st, i);
-    return p ? (const char *)p : "";
-}
-
 /* Inclusive bounds as date keys: since "2023" -> 20230000, until "2023" -> 20231299. */
 static bool date_bound(const char *s, int upper, int32_t *key) {
     int32_t k = 0;
@@ -598,26 +593,71 @@ static double jnum(const json_t *o, const char *k, double none) {
     return json_is_number(v) ? json_number_value(v) : none;
 }
 
+/* Pass 2 reads a document once for all its events in a while: a direct-mapped cache of
+ * documents by id (events in date order come from documents that interleave). */
+#define DOC_CACHE 256
+struct doc_cache {
+    int64_t id; /* 0: empty */
+    struct buf text, data, meta[4]; /* meta: doc_id, title, url, date */
+};
+
+static void doc_cache_free(struct doc_cache *c) {
+    for (size_t i = 0; c && i < DOC_CACHE; i++) {
+        buf_fini(&c[i].text);
+        buf_fini(&c[i].data);
+        for (int k = 0; k < 4; k++) {
+            buf_fini(&c[i].meta[k]);
+        }
+    }
+    free(c);
+}
+
+/* Sets c to document doc (reading it when it is not there); false on a read error. */
+static bool doc_cache_get(struct doc_cache *c, sqlite3_stmt *qd, int64_t doc) {
+    if (c->id == doc) {
+        return true;
+    }
+    c->id = 0;
+    sqlite3_reset(qd);
+    sqlite3_bind_int64(qd, 1, doc);
+    if (sqlite3_step(qd) != SQLITE_ROW) {
+        sqlite3_reset(qd);
+        return false;
+    }
+    bool ok = true;
+    struct buf *b[6] = {&c->meta[0], &c->meta[1], &c->meta[2], &c->meta[3], &c->text, &c->data};
+    for (int k = 0; k < 6 && ok; k++) {
+        buf_reset(b[k]);
+        const char *v = (const char *)sqlite3_column_blob(qd, k);
+        size_t n = (size_t)sqlite3_column_bytes(qd, k);
+        ok = buf_add(b[k], v ? v : "", v ? n : 0) == TUMEN_OK;
+    }
+    sqlite3_reset(qd);
+    if (ok) {
+        c->id = doc;
+    }
+    return ok;
+}
+
 /* Calls fn with the evidence of event ref r (pass 2). */
 static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
-                         const struct ev_ref *r, struct arena *ar, tumen_evidence_fn fn,
-                         void *ctx, tumen_error *err) {
-    sqlite3_reset(qd);
-    sqlite3_bind_int64(qd, 1, r->doc);
-    if (sqlite3_step(qd) != SQLITE_ROW) {
+                         struct doc_cache *cache, const struct ev_ref *r, struct arena *ar,
+                         tumen_evidence_fn fn, void *ctx, tumen_error *err) {
+    struct doc_cache *dc = &cache[(uint64_t)r->doc % DOC_CACHE];
+    if (!doc_cache_get(dc, qd, r->doc)) {
         return store_db_error(s, err, "events query");
     }
-    const char *text = (const char *)sqlite3_column_text(qd, 4);
-    size_t len = (size_t)sqlite3_column_bytes(qd, 4);
-    const char *data = (const char *)sqlite3_column_blob(qd, 5);
-    size_t dn = (size_t)sqlite3_column_bytes(qd, 5), pos = 0, a = 0, b = 0;
+    const char *text = dc->text.data ? dc->text.data : "";
+    size_t len = dc->text.len;
+    const char *data = dc->data.data ? dc->data.data : "";
+    size_t dn = dc->data.len, pos = 0, a = 0, b = 0;
     int got = 0;
     for (uint32_t i = 0; i <= r->idx && (got = evscan_next(data, dn, &pos, &a, &b)) == 1; i++) {
     }
     json_error_t je;
     json_t *arr = got == 1 ? json_loadb(data + a, b - a, 0, &je) : NULL;
     const json_t *o = arr;
-    if (!json_is_object(o) || text == NULL) {
+    if (!json_is_object(o)) {
         json_decref(arr);
         return err_set(err, TUMEN_DB, s->path, 0, 0,
                        "corrupt store: document %lld has no event %u",
@@ -631,10 +671,10 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
     char date[11];
     store_key_date((int32_t)jint(o, "dk"), date);
     e.date = date;
-    e.doc_id = col_text(qd, 0);
-    e.doc_title = col_text(qd, 1);
-    e.doc_url = col_text(qd, 2);
-    e.doc_date = col_text(qd, 3);
+    e.doc_id = dc->meta[0].data ? dc->meta[0].data : "";
+    e.doc_title = dc->meta[1].data ? dc->meta[1].data : "";
+    e.doc_url = dc->meta[2].data ? dc->meta[2].data : "";
+    e.doc_date = dc->meta[3].data ? dc->meta[3].data : "";
     e.sentence_no = (uint32_t)jint(o, "n");
     e.sentence = span_text(ar, o, "S", text, len);
     e.statistic = jint(o, "k") == 1;
@@ -675,7 +715,6 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
     }
     int stop = fn(ctx, &e);
     json_decref(arr);
-    sqlite3_reset(qd);
     return stop ? TUMEN_STOPPED : TUMEN_OK;
 }
 
@@ -724,6 +763,10 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
     if (st == TUMEN_OK && est != TUMEN_OK) {
         st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
+    /* one read transaction for both passes: one snapshot, and no lock round trip per
+     * statement (each cluster lookup would take and drop the WAL read lock) */
+    int txn = st == TUMEN_OK && sqlite3_get_autocommit(s->db) &&
+              sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     struct ev_ref *refs = NULL;
     size_t nrefs = 0, cap = 0;
     int rc = SQLITE_DONE;
@@ -769,10 +812,27 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
     size_t n = q->limit && q->limit < nrefs ? q->limit : nrefs;
     struct arena ar;
     arena_init(&ar);
-    for (size_t i = 0; st == TUMEN_OK && i < n; i++) {
-        st = emit(s, qd, qc, &refs[i], &ar, fn, ctx, err);
+    struct doc_cache *cache = n ? calloc(DOC_CACHE, sizeof *cache) : NULL;
+    if (n && cache == NULL) {
+        st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
+    for (size_t i = 0; cache && i < DOC_CACHE; i++) {
+        buf_init(&cache[i].text, 0);
+        buf_init(&cache[i].data, 0);
+        for (int k = 0; k < 4; k++) {
+            buf_init(&cache[i].meta[k], 0);
+        }
+    }
+    for (size_t i = 0; st == TUMEN_OK && i < n; i++) {
+        st = emit(s, qd, qc, cache, &refs[i], &ar, fn, ctx, err);
+    }
+    doc_cache_free(cache);
     arena_fini(&ar);
+    if (txn) {
+        sqlite3_reset(qd);
+        sqlite3_reset(qc);
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    }
     free(refs);
     sqlite3_finalize(qd);
     sqlite3_finalize(qc);
