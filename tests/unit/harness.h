@@ -19,6 +19,10 @@
  * harness_summary() prints "N passed, N failed[, N skipped]" and returns the exit status:
  * 1 if any test failed, 77 if every test was skipped, 0 otherwise.
  *
+ * Tests that need files use a scratch folder: harness_path("x.verbs") is a path in
+ * $TMPDIR/tumen_test_XXXXXX (made at the first call), harness_write_file(name, text) writes
+ * one there and returns its path, and harness_summary() removes the folder.
+ *
  * Everything is static: include this header from exactly one .c file per executable.
  */
 #ifndef TUMEN_TEST_HARNESS_H
@@ -40,6 +44,7 @@ struct harness_state {
 };
 
 static struct harness_state harness_g; /* test-only state; the library has no globals */
+static char harness_scratch[512];       /* the scratch folder, "" until made */
 
 /* Ends the current test. failed: 1 fail, 0 skip. */
 static inline _Noreturn void harness_end_test(int failed) {
@@ -71,7 +76,43 @@ static inline void harness_run(const char *name, void (*fn)(void)) {
     fflush(stderr);
 }
 
+/* A path in the scratch folder (a static buffer: the next call overwrites it). Exits the test
+ * executable when the folder cannot be made. */
+static inline const char *harness_path(const char *name) {
+    static char path[1024];
+    if (harness_scratch[0] == '\0') {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(harness_scratch, sizeof harness_scratch, "%s/tumen_test_XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(harness_scratch) == NULL) {
+            perror("mkdtemp");
+            exit(1);
+        }
+    }
+    snprintf(path, sizeof path, "%s/%s", harness_scratch, name);
+    return path;
+}
+
+/* Writes text to name in the scratch folder; returns its path (as harness_path), NULL when
+ * the file cannot be written. */
+static inline const char *harness_write_file(const char *name, const char *text) {
+    const char *path = harness_path(name);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fputs(text, f);
+    return fclose(f) == 0 ? path : NULL;
+}
+
 static inline int harness_summary(void) {
+    if (harness_scratch[0]) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", harness_scratch);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "could not remove %s\n", harness_scratch);
+        }
+    }
     printf("%d passed, %d failed", harness_g.passed, harness_g.failed);
     if (harness_g.skipped) {
         printf(", %d skipped", harness_g.skipped);

@@ -7,18 +7,12 @@
 
 #include <unistd.h>
 
-static char tmpdir[] = "/tmp/tumen_petr_XXXXXX";
-
 static tumen_dict *load(const char *name, const char *text, tumen_status *st, tumen_error *e,
                         const struct dict_warner *w) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
+    const char *path = harness_write_file(name, text);
+    if (path == NULL) {
         return NULL;
     }
-    fputs(text, f);
-    fclose(f);
     tumen_dict *d = NULL;
     if (tumen_dict_new(&d) != TUMEN_OK) {
         return NULL;
@@ -211,9 +205,6 @@ TEST(phoenix) {
 }
 
 int main(void) {
-    if (mkdtemp(tmpdir) == NULL) {
-        return 1;
-    }
     RUN(verbs);
     RUN(verb_errors);
     RUN(pattern_warnings);
@@ -221,10 +212,5 @@ int main(void) {
     RUN(agents);
     RUN(discards_and_issues);
     RUN(phoenix);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-    }
     return harness_summary();
 }

@@ -8,19 +8,6 @@
 
 #include <unistd.h>
 
-static char tmpdir[] = "/tmp/tumen_tabari_XXXXXX";
-
-static const char *write_file(const char *name, const char *text) {
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
-        return NULL;
-    }
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
 
 static tumen_dict *load(const char *name, const char *text, tumen_status *st, tumen_error *e) {
     tumen_dict *d = NULL;
@@ -28,7 +15,7 @@ static tumen_dict *load(const char *name, const char *text, tumen_status *st, tu
         return NULL;
     }
     memset(e, 0, sizeof *e);
-    *st = dict_load_tabari(d, write_file(name, text), e);
+    *st = dict_load_tabari(d, harness_write_file(name, text), e);
     return d;
 }
 
@@ -123,7 +110,7 @@ TEST(rollback_on_error) {
     ASSERT_EQ_INT(tumen_dict_new(&d), TUMEN_OK);
     tumen_error e;
     memset(&e, 0, sizeof e);
-    const char *p = write_file("f.actors", "A [AAA]\nB [BBB]\nC [CCC 99]\n");
+    const char *p = harness_write_file("f.actors", "A [AAA]\nB [BBB]\nC [CCC 99]\n");
     ASSERT_NE_INT(tumen_dict_load(d, p, TUMEN_DICT_TABARI, &e), TUMEN_OK);
     ASSERT_EQ_UINT(d->nactors, 0);
     ASSERT_EQ_UINT(e.line, 3);
@@ -343,9 +330,6 @@ TEST(shared_files) {
 }
 
 int main(void) {
-    if (mkdtemp(tmpdir) == NULL) {
-        return 1;
-    }
     RUN(actor_dates_and_synonyms);
     RUN(actor_connectors);
     RUN(actor_errors);
@@ -357,10 +341,5 @@ int main(void) {
     RUN(lint);
     RUN(cache_round_trip);
     RUN(shared_files);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-    }
     return harness_summary();
 }

@@ -9,17 +9,8 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
 static void db_path(char *out, size_t n, const char *name) {
-    if (tmpdir[0] == '\0') {
-        snprintf(tmpdir, sizeof tmpdir, "/tmp/tumen_test_store_XXXXXX");
-        if (mkdtemp(tmpdir) == NULL) {
-            perror("mkdtemp");
-            exit(1);
-        }
-    }
-    snprintf(out, n, "%s/%s", tmpdir, name);
+    snprintf(out, n, "%s", harness_path(name));
     unlink(out);
 }
 
@@ -562,13 +553,5 @@ int main(void) {
     RUN(store_old_schema);
     RUN(store_sha256);
     RUN(store_clusters);
-    int rc = harness_summary();
-    if (tmpdir[0]) {
-        char cmd[300];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0) {
-            fprintf(stderr, "could not remove %s\n", tmpdir);
-        }
-    }
-    return rc;
+    return harness_summary();
 }

@@ -7,19 +7,6 @@
 
 #include <unistd.h>
 
-static char tmpdir[] = "/tmp/tumen_tabcoder_XXXXXX";
-
-static const char *write_file(const char *name, const char *text) {
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
-        return NULL;
-    }
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
 
 static const char *ACTORS = "ARNOR [ARN]\n"
                             "GONDOR [GON]\n"
@@ -130,16 +117,13 @@ TEST(options) {
 }
 
 int main(void) {
-    if (mkdtemp(tmpdir) == NULL) {
-        return 1;
-    }
     tumen_error err;
     if (tumen_dict_new(&dict) != TUMEN_OK ||
-        tumen_dict_load(dict, write_file("t.actors", ACTORS), TUMEN_DICT_TABARI, &err) !=
+        tumen_dict_load(dict, harness_write_file("t.actors", ACTORS), TUMEN_DICT_TABARI, &err) !=
             TUMEN_OK ||
-        tumen_dict_load(dict, write_file("t.agents", AGENTS), TUMEN_DICT_TABARI, &err) !=
+        tumen_dict_load(dict, harness_write_file("t.agents", AGENTS), TUMEN_DICT_TABARI, &err) !=
             TUMEN_OK ||
-        tumen_dict_load(dict, write_file("t.verbs", VERBS), TUMEN_DICT_TABARI, &err) !=
+        tumen_dict_load(dict, harness_write_file("t.verbs", VERBS), TUMEN_DICT_TABARI, &err) !=
             TUMEN_OK ||
         tumen_dict_finish(dict, &err) != TUMEN_OK) {
         fprintf(stderr, "cannot load the test dictionaries: %s\n", err.msg);
@@ -148,10 +132,5 @@ int main(void) {
     RUN(basic_rules);
     RUN(options);
     tumen_dict_free(dict);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-    }
     return harness_summary();
 }
