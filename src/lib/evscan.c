@@ -1,6 +1,9 @@
 /* Scanner of the store's event arrays (evscan.h). */
 #include "evscan.h"
 
+#include "reader.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 int evscan_next(const char *p, size_t n, size_t *pos, size_t *start, size_t *end) {
@@ -112,62 +115,31 @@ bool evscan_int(const char *o, size_t n, const char *k, long long *out) {
     return evscan_get(o, n, k, &v, &vn) && evscan_toint(v, vn, out);
 }
 
-static int hexval(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 size_t evscan_unescape(const char *v, size_t n, char *out, size_t cap) {
-    size_t o = 0;
     if (cap == 0) {
         return 0;
     }
-    for (size_t i = 0; i < n && o + 1 < cap; i++) {
-        char c = v[i];
-        if (c != '\\' || i + 1 >= n) {
-            out[o++] = c;
-            continue;
-        }
-        char e = v[++i];
-        switch (e) {
-        case 'n': out[o++] = '\n'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 't': out[o++] = '\t'; break;
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'u': {
-            unsigned cp = 0;
-            int ok = i + 4 < n;
-            for (int k = 1; ok && k <= 4; k++) {
-                int h = hexval(v[i + (size_t)k]);
-                ok = h >= 0;
-                cp = cp << 4 | (unsigned)(h < 0 ? 0 : h);
-            }
-            if (!ok) {
-                out[o++] = 'u';
-                break;
-            }
-            i += 4;
-            /* the store escapes only control characters this way; others as UTF-8 (BMP) */
-            if (cp < 0x80) {
-                out[o++] = (char)cp;
-            } else if (cp < 0x800 && o + 2 < cap) {
-                out[o++] = (char)(0xC0 | cp >> 6);
-                out[o++] = (char)(0x80 | (cp & 0x3F));
-            } else if (o + 3 < cap) {
-                out[o++] = (char)(0xE0 | cp >> 12);
-                out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[o++] = (char)(0x80 | (cp & 0x3F));
-            }
-            break;
-        }
-        default: out[o++] = e; /* \" \\ \/ */
-        }
+    out[0] = '\0';
+    if (v[n] != '"') {
+        return 0; /* not a string value */
     }
-    out[o] = '\0';
-    return o;
+    char small[256];
+    char *tmp = n < sizeof small ? small : malloc(n + 1);
+    size_t len = 0;
+    if (tmp == NULL || !reader_json_string(v, n, tmp, &len)) {
+        len = 0;
+    }
+    if (len >= cap) {
+        len = cap - 1;
+    }
+    if (len) {
+        memcpy(out, tmp, len);
+    }
+    out[len] = '\0';
+    if (tmp != small) {
+        free(tmp);
+    }
+    return len;
 }
 
 size_t evscan_fields(const char *o, size_t n, const char *const *keys, size_t nkeys,

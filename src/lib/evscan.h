@@ -35,9 +35,9 @@ bool evscan_int(const char *o, size_t n, const char *k, long long *out);
 size_t evscan_fields(const char *o, size_t n, const char *const *keys, size_t nkeys,
                      const char **vals, size_t *lens);
 
-/* Copies the raw JSON string value v[0..n) (as evscan_get returns it) into out, undoing the
- * escapes (\" \\ \/ \b \f \n \r \t \uXXXX), NUL-terminated and cut to cap - 1 bytes.
- * Returns the length written. */
+/* Copies the raw JSON string value v[0..n) (as evscan_get returns it: v[n] is the closing
+ * quote) into out, decoded (reader_json_string), NUL-terminated and cut to cap - 1 bytes.
+ * Returns the length written; 0 (and "") for a value that is not a valid string. */
 size_t evscan_unescape(const char *v, size_t n, char *out, size_t cap);
 
 #endif

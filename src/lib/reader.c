@@ -390,6 +390,16 @@ static bool fast_string(struct fast *x, size_t *off, size_t *len) {
     return true;
 }
 
+bool reader_json_string(const char *s, size_t n, char *out, size_t *len) {
+    struct fast x;
+    memset(&x, 0, sizeof x);
+    x.p = (const unsigned char *)s;
+    x.end = x.p + n + 1; /* the closing quote */
+    x.out = out;
+    size_t off = 0;
+    return fast_string(&x, &off, len) && x.p == x.end;
+}
+
 static bool fast_value(struct fast *x, struct fast_val *v, int depth);
 
 static bool fast_number(struct fast *x, struct fast_val *v) {

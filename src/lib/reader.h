@@ -27,4 +27,10 @@ uint64_t reader_line(const struct reader *r);
 
 void reader_close(struct reader *r);
 
+/* Decodes the body of a JSON string: s[0..n) are the bytes after its opening quote and s[n]
+ * is its closing quote. Writes the decoded bytes, NUL-terminated, to out (capacity n + 1:
+ * decoding never lengthens) and their count to *len. false when the body is not a valid
+ * JSON string of valid UTF-8 (the JSONL fast path's rules). */
+bool reader_json_string(const char *s, size_t n, char *out, size_t *len);
+
 #endif

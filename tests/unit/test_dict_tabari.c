@@ -8,7 +8,6 @@
 
 #include <unistd.h>
 
-
 static tumen_dict *load(const char *name, const char *text, tumen_status *st, tumen_error *e) {
     tumen_dict *d = NULL;
     if (tumen_dict_new(&d) != TUMEN_OK) {

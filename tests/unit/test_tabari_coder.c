@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 
-
 static const char *ACTORS = "ARNOR [ARN]\n"
                             "GONDOR [GON]\n"
                             "ROHAN_ [ROH]\n"
