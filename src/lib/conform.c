@@ -163,13 +163,11 @@ static bool parse_expectations(struct conform_record *r, const char *c, size_t n
 static tumen_status parse_tabari_text(struct conform_suite *s, const char *path, bool yyyy,
                                       tumen_error *err) {
     char *text = NULL;
-    size_t len = 0;
-    tumen_status st = peer_read_file(path, &text, &len, err);
+    struct peer_lines it;
+    tumen_status st = peer_lines_open(&it, path, &text, err);
     if (st != TUMEN_OK) {
         return st;
     }
-    struct peer_lines it;
-    peer_lines_init(&it, text, len);
     const char *ln;
     size_t n;
     struct conform_record *r = NULL;

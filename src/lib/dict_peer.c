@@ -154,6 +154,16 @@ void peer_lines_init(struct peer_lines *it, const char *s, size_t len) {
     it->lineno = 0;
 }
 
+tumen_status peer_lines_open(struct peer_lines *it, const char *path, char **text,
+                             tumen_error *err) {
+    size_t len = 0;
+    tumen_status st = peer_read_file(path, text, &len, err);
+    if (st == TUMEN_OK) {
+        peer_lines_init(it, *text, len);
+    }
+    return st;
+}
+
 bool peer_lines_next(struct peer_lines *it, const char **ln, size_t *n) {
     if (it->pos >= it->len) {
         return false;

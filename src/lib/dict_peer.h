@@ -47,6 +47,10 @@ struct peer_lines {
     uint64_t lineno;
 };
 void peer_lines_init(struct peer_lines *it, const char *s, size_t len);
+/* Reads the file at path (peer_read_file) into *text, owned by the caller (free), and sets
+ * it to iterate its lines. */
+tumen_status peer_lines_open(struct peer_lines *it, const char *path, char **text,
+                             tumen_error *err);
 /* Next line without its newline and trailing blanks/CR. */
 bool peer_lines_next(struct peer_lines *it, const char **ln, size_t *n);
 /* peer_lines_next() for a loader: also records the line in p (for error positions) and

@@ -255,13 +255,11 @@ tumen_status tabari_options_line(struct tabari_options *o, const char *line, siz
 
 tumen_status tabari_options_load(struct tabari_options *o, const char *path, tumen_error *err) {
     char *text = NULL;
-    size_t len = 0;
-    tumen_status st = peer_read_file(path, &text, &len, err);
+    struct peer_lines it;
+    tumen_status st = peer_lines_open(&it, path, &text, err);
     if (st != TUMEN_OK) {
         return st;
     }
-    struct peer_lines it;
-    peer_lines_init(&it, text, len);
     const char *ln;
     size_t n;
     while (peer_lines_next(&it, &ln, &n)) {
@@ -308,13 +306,11 @@ static bool push_path(char ***arr, size_t *cnt, char *p) {
 tumen_status tabari_project_load(struct tabari_project *p, const char *path, tumen_error *err) {
     memset(p, 0, sizeof *p);
     char *text = NULL;
-    size_t len = 0;
-    tumen_status st = peer_read_file(path, &text, &len, err);
+    struct peer_lines it;
+    tumen_status st = peer_lines_open(&it, path, &text, err);
     if (st != TUMEN_OK) {
         return st;
     }
-    struct peer_lines it;
-    peer_lines_init(&it, text, len);
     const char *ln;
     size_t n;
     while (peer_lines_next(&it, &ln, &n) && st == TUMEN_OK) {
