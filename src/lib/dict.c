@@ -2,7 +2,6 @@
 #include "dict.h"
 #include "text.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,10 +411,6 @@ tumen_dict_format dict_detect(const char *path, const char *head, size_t n) {
     return TUMEN_DICT_AUTO;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static tumen_status load_file(tumen_dict *d, const char *path, const char *label,
                               tumen_dict_format fmt, tumen_error *err) {
     if (fmt == TUMEN_DICT_AUTO) {
@@ -510,34 +505,13 @@ static tumen_status load_path(tumen_dict *d, const char *path, const char *label
         }
         return st;
     }
-    DIR *dir = opendir(path);
-    if (dir == NULL) {
+    char **names = NULL;
+    size_t nn = 0;
+    tumen_status st = dir_list(path, &names, &nn);
+    if (st == TUMEN_IO) {
         return err_set(err, TUMEN_IO, path, 0, 0, "cannot open directory: %s", strerror(errno));
     }
-    char **names = NULL;
-    size_t nn = 0, cap = 0;
-    struct dirent *e;
-    tumen_status st = TUMEN_OK;
-    while ((e = readdir(dir)) != NULL) {
-        if (e->d_name[0] == '.') {
-            continue;
-        }
-        if (!grow((void **)&names, &cap, nn + 1, sizeof *names)) {
-            st = TUMEN_NOMEM;
-            break;
-        }
-        size_t pl = strlen(path) + strlen(e->d_name) + 2;
-        names[nn] = malloc(pl);
-        if (names[nn] == NULL) {
-            st = TUMEN_NOMEM;
-            break;
-        }
-        snprintf(names[nn], pl, "%s/%s", path, e->d_name);
-        nn++;
-    }
-    closedir(dir);
     if (st == TUMEN_OK) {
-        qsort(names, nn, sizeof *names, cmp_str);
         /* sets first (verbs use them), then everything else in name order */
         for (int pass = 0; pass < 2 && st == TUMEN_OK; pass++) {
             for (size_t i = 0; i < nn; i++) {
@@ -567,10 +541,7 @@ static tumen_status load_path(tumen_dict *d, const char *path, const char *label
             }
         }
     }
-    for (size_t i = 0; i < nn; i++) {
-        free(names[i]);
-    }
-    free(names);
+    dir_list_free(names, nn);
     if (st == TUMEN_NOMEM) {
         return err_set(err, st, path, 0, 0, "out of memory");
     }

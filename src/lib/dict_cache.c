@@ -2,7 +2,6 @@
  * cache, never shipped): a 48-byte header, then sections in a fixed order. */
 #include "dict_cache.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -534,10 +533,6 @@ struct keyer {
     tumen_status st;
 };
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void key_file(struct keyer *k, const char *path, const struct stat *sb) {
     k->h = hash_bytes(path, strlen(path)) ^ (k->h * 0x100000001b3ull);
     uint64_t meta[3] = {(uint64_t)sb->st_size, (uint64_t)sb->st_mtim.tv_sec,
@@ -569,37 +564,17 @@ static void key_path(struct keyer *k, const char *path, int depth) {
     if (depth > 8) {
         return;
     }
-    DIR *dir = opendir(path);
-    if (dir == NULL) {
-        k->st = TUMEN_IO;
-        return;
-    }
     char **names = NULL;
-    size_t nn = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (e->d_name[0] == '.') {
-            continue;
-        }
-        size_t pl = strlen(path) + strlen(e->d_name) + 2;
-        char *p = malloc(pl);
-        if (p == NULL || !grow((void **)&names, &cap, nn + 1, sizeof *names)) {
-            free(p);
-            k->st = TUMEN_NOMEM;
-            break;
-        }
-        snprintf(p, pl, "%s/%s", path, e->d_name);
-        names[nn++] = p;
-    }
-    closedir(dir);
-    if (nn) {
-        qsort(names, nn, sizeof *names, cmp_str);
+    size_t nn = 0;
+    tumen_status st = dir_list(path, &names, &nn);
+    if (st != TUMEN_OK) {
+        k->st = st;
+        return;
     }
     for (size_t i = 0; i < nn; i++) {
         key_path(k, names[i], depth + 1);
-        free(names[i]);
     }
-    free(names);
+    dir_list_free(names, nn);
 }
 
 static tumen_status build(struct tumen_dict **out, const char *const *paths, size_t n,

@@ -2,7 +2,6 @@
 #include "dict_check.h"
 #include "cameo.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -425,10 +424,6 @@ static bool ends_with(const char *s, const char *suf) {
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static tumen_status load_one(struct tumen_dict *d, const char *path, bool in_dir,
                              const struct dict_warner *w,
                              void (*on_error)(void *ctx, const tumen_error *e), void *ctx) {
@@ -483,35 +478,15 @@ tumen_status dict_check_load(struct tumen_dict *d, const char *path, const struc
     if (!S_ISDIR(sb.st_mode)) {
         return load_one(d, path, false, w, on_error, ctx);
     }
-    DIR *dir = opendir(path);
-    if (dir == NULL) {
+    char **names = NULL;
+    size_t nn = 0;
+    tumen_status last = dir_list(path, &names, &nn);
+    if (last == TUMEN_IO) {
         tumen_error err;
         memset(&err, 0, sizeof err);
         err_set(&err, TUMEN_IO, path, 0, 0, "cannot open directory: %s", strerror(errno));
         on_error(ctx, &err);
         return TUMEN_IO;
-    }
-    char **names = NULL;
-    size_t nn = 0, cap = 0;
-    struct dirent *e;
-    tumen_status last = TUMEN_OK;
-    while ((e = readdir(dir)) != NULL) {
-        if (e->d_name[0] == '.') {
-            continue;
-        }
-        size_t pl = strlen(path) + strlen(e->d_name) + 2;
-        char *p = malloc(pl);
-        if (p == NULL || !grow((void **)&names, &cap, nn + 1, sizeof *names)) {
-            free(p);
-            last = TUMEN_NOMEM;
-            break;
-        }
-        snprintf(p, pl, "%s/%s", path, e->d_name);
-        names[nn++] = p;
-    }
-    closedir(dir);
-    if (nn > 0) {
-        qsort(names, nn, sizeof *names, cmp_str);
     }
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < nn; i++) {
@@ -535,9 +510,6 @@ tumen_status dict_check_load(struct tumen_dict *d, const char *path, const struc
             }
         }
     }
-    for (size_t i = 0; i < nn; i++) {
-        free(names[i]);
-    }
-    free(names);
+    dir_list_free(names, nn);
     return last;
 }

@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include <dirent.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,4 +332,55 @@ bool keys_sorted(const void *tab, size_t n, size_t size) {
         prev = k;
     }
     return true;
+}
+
+/* ---- directories ---- */
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+tumen_status dir_list(const char *path, char ***names, size_t *n) {
+    *names = NULL;
+    *n = 0;
+    DIR *dir = opendir(path);
+    if (dir == NULL) {
+        return TUMEN_IO;
+    }
+    char **v = NULL;
+    size_t nn = 0, cap = 0;
+    tumen_status st = TUMEN_OK;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        size_t pl = strlen(path) + strlen(e->d_name) + 2;
+        char *p = malloc(pl);
+        if (p == NULL || !grow((void **)&v, &cap, nn + 1, sizeof *v)) {
+            free(p);
+            st = TUMEN_NOMEM;
+            break;
+        }
+        snprintf(p, pl, "%s/%s", path, e->d_name);
+        v[nn++] = p;
+    }
+    closedir(dir);
+    if (st != TUMEN_OK) {
+        dir_list_free(v, nn);
+        return st;
+    }
+    if (nn > 1) {
+        qsort(v, nn, sizeof *v, cmp_str);
+    }
+    *names = v;
+    *n = nn;
+    return TUMEN_OK;
+}
+
+void dir_list_free(char **names, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
 }

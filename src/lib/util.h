@@ -108,6 +108,13 @@ static inline bool str_copy(char *dst, size_t size, const char *src) {
     return src[n] == '\0';
 }
 
+/* ---- directories ---- */
+/* The entries of directory path, dot files left out, as "path/name" strings sorted by name
+ * (strcmp). The caller frees them with dir_list_free. Returns TUMEN_IO when the directory
+ * cannot be opened (errno says why), TUMEN_NOMEM (nothing is returned then). */
+tumen_status dir_list(const char *path, char ***names, size_t *n);
+void dir_list_free(char **names, size_t n);
+
 /* ---- error helper ---- */
 tumen_status err_set(tumen_error *e, tumen_status st, const char *file, uint64_t line,
                      uint64_t col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
