@@ -927,6 +927,25 @@ static void explain_event(tumen_coder *c, const tumen_event *e, const struct mod
     }
 }
 
+/* A new output event of sentence s (number sno) of doc: zeroed but for the document and the
+ * sentence. NULL on out of memory. */
+static struct out_ev *new_out_ev(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
+                                 const struct sent *s) {
+    if (!grow((void **)&c->evs, &c->cap_evs, c->nevs + 1, sizeof *c->evs)) {
+        return NULL;
+    }
+    struct out_ev *oe = &c->evs[c->nevs++];
+    memset(oe, 0, sizeof *oe);
+    tumen_event *e = &oe->ev;
+    e->doc_id = doc->id;
+    e->doc_text = doc->text;
+    e->date = doc->date;
+    e->sentence = sno;
+    e->sent.offset = s->off;
+    e->sent.length = s->len;
+    return oe;
+}
+
 static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sno,
                                const struct sent *s, const struct cand *cd, int32_t sm,
                                int32_t tm, bool symmetric) {
@@ -949,20 +968,13 @@ static tumen_status push_event(tumen_coder *c, const tumen_doc *doc, uint32_t sn
             return TUMEN_OK;
         }
     }
-    if (!grow((void **)&c->evs, &c->cap_evs, c->nevs + 1, sizeof *c->evs)) {
+    struct out_ev *oe = new_out_ev(c, doc, sno, s);
+    if (oe == NULL) {
         return TUMEN_NOMEM;
     }
-    struct out_ev *oe = &c->evs[c->nevs++];
-    memset(oe, 0, sizeof *oe);
     oe->spec = cd->spec;
     oe->head = cd->head;
     tumen_event *e = &oe->ev;
-    e->doc_id = doc->id;
-    e->doc_text = doc->text;
-    e->date = doc->date;
-    e->sentence = sno;
-    e->sent.offset = s->off;
-    e->sent.length = s->len;
     str_copy(e->source, sizeof e->source, src->code);
     str_copy(e->target, sizeof e->target, final_tgt); /* troops sent to Ukraine: Russia */
     e->source_span = span_of(c, src->first, src->n);
@@ -2112,18 +2124,11 @@ static tumen_status sentence_statistics(tumen_coder *c, const tumen_doc *doc, ui
         if (tgt < 0 || same_country(c->ments[src].code, c->ments[tgt].code)) {
             continue;
         }
-        if (!grow((void **)&c->evs, &c->cap_evs, c->nevs + 1, sizeof *c->evs)) {
+        struct out_ev *oe = new_out_ev(c, doc, sno, s);
+        if (oe == NULL) {
             return TUMEN_NOMEM;
         }
-        struct out_ev *oe = &c->evs[c->nevs++];
-        memset(oe, 0, sizeof *oe);
         tumen_event *e = &oe->ev;
-        e->doc_id = doc->id;
-        e->doc_text = doc->text;
-        e->date = doc->date;
-        e->sentence = sno;
-        e->sent.offset = s->off;
-        e->sent.length = s->len;
         str_copy(e->source, sizeof e->source, c->ments[src].code);
         str_copy(e->target, sizeof e->target, c->ments[tgt].code);
         e->source_span = span_of(c, c->ments[src].first, c->ments[src].n);
