@@ -9,18 +9,13 @@
 
 #include "dict.h"
 
+#include "fuzz.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define FUZZ_CHECK(x)                                                                        \
-    do {                                                                                     \
-        if (!(x)) {                                                                          \
-            abort();                                                                         \
-        }                                                                                    \
-    } while (0)
 
 static inline int fuzz_dict_one(const uint8_t *data, size_t size, const char *const *names,
                                 size_t nnames, tumen_dict_format fmt) {

@@ -9,6 +9,8 @@
 #include "tumen.h"
 #include "reader.h"
 
+#include "fuzz.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,13 +19,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static char path_jsonl[512];
 
@@ -58,11 +53,11 @@ static size_t touch(const char *s, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FILE *f = fopen(path_jsonl, "wb");
-    CHECK(f != NULL);
+    FUZZ_CHECK(f != NULL);
     if (size > 0) {
-        CHECK(fwrite(data, 1, size, f) == size);
+        FUZZ_CHECK(fwrite(data, 1, size, f) == size);
     }
-    CHECK(fclose(f) == 0);
+    FUZZ_CHECK(fclose(f) == 0);
 
     enum reader_kind kind = (size > 0 && (data[0] & 1)) ? READER_TEXT : READER_JSONL;
     size_t max_doc = size > 1 ? (size_t)data[1] * 16 + 1 : 0; /* 0: the default cap */
@@ -70,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct reader *r = NULL;
     tumen_error err;
     memset(&err, 0, sizeof err);
-    CHECK(reader_open(&r, path_jsonl, kind, max_doc, "2024-06-19", &err) == TUMEN_OK);
+    FUZZ_CHECK(reader_open(&r, path_jsonl, kind, max_doc, "2024-06-19", &err) == TUMEN_OK);
     volatile size_t sink = 0;
     for (size_t iter = 0; iter <= size + 1; iter++) {
         tumen_doc doc;
@@ -80,10 +75,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         }
         if (st == TUMEN_OK) {
-            CHECK(doc.id != NULL);
-            CHECK(doc.text != NULL);
+            FUZZ_CHECK(doc.id != NULL);
+            FUZZ_CHECK(doc.text != NULL);
             if (kind == READER_JSONL && max_doc != 0) {
-                CHECK(doc.len <= max_doc);
+                FUZZ_CHECK(doc.len <= max_doc);
             }
             sink += touch(doc.text, doc.len) + strlen(doc.id);
             sink += doc.date ? strlen(doc.date) : 0;
@@ -93,10 +88,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             sink += tumen_utf8_check(doc.text, doc.len, &bad) == TUMEN_OK ? 0 : bad;
             continue;
         }
-        CHECK(err.status == st);
-        CHECK(err.file[0] != '\0');
+        FUZZ_CHECK(err.status == st);
+        FUZZ_CHECK(err.file[0] != '\0');
         if (kind == READER_JSONL && (st == TUMEN_JSON || st == TUMEN_LIMIT)) {
-            CHECK(err.line >= 1);
+            FUZZ_CHECK(err.line >= 1);
         }
         if (st == TUMEN_IO || st == TUMEN_NOMEM) {
             break;

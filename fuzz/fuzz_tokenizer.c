@@ -10,45 +10,40 @@
 #include "tumen.h"
 #include "text.h"
 
+#include "fuzz.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 static void check_text(const struct text *t, size_t len) {
     size_t end = 0;
     for (size_t i = 0; i < t->ntoks; i++) {
         const struct tok *k = &t->toks[i];
-        CHECK(k->len > 0);
-        CHECK((size_t)k->off + k->len <= len);
-        CHECK(k->off >= end); /* ordered, no overlap */
+        FUZZ_CHECK(k->len > 0);
+        FUZZ_CHECK((size_t)k->off + k->len <= len);
+        FUZZ_CHECK(k->off >= end); /* ordered, no overlap */
         end = (size_t)k->off + k->len;
-        CHECK((size_t)k->norm + k->nlen <= t->norm.len);
-        CHECK(t->norm.data[k->norm + k->nlen] == '\0');
+        FUZZ_CHECK((size_t)k->norm + k->nlen <= t->norm.len);
+        FUZZ_CHECK(t->norm.data[k->norm + k->nlen] == '\0');
     }
     size_t next_tok = 0, sent_end = 0;
     for (size_t i = 0; i < t->nsents; i++) {
         const struct sent *s = &t->sents[i];
-        CHECK((size_t)s->off + s->len <= len);
-        CHECK(s->off >= sent_end); /* ordered, no overlap (windows included) */
+        FUZZ_CHECK((size_t)s->off + s->len <= len);
+        FUZZ_CHECK(s->off >= sent_end); /* ordered, no overlap (windows included) */
         sent_end = (size_t)s->off + s->len;
-        CHECK(s->first >= next_tok);
-        CHECK((size_t)s->first + s->n <= t->ntoks);
+        FUZZ_CHECK(s->first >= next_tok);
+        FUZZ_CHECK((size_t)s->first + s->n <= t->ntoks);
         if (t->max_tokens != 0) {
-            CHECK(s->n <= t->max_tokens);
+            FUZZ_CHECK(s->n <= t->max_tokens);
         }
         for (uint32_t j = s->first; j < s->first + s->n; j++) {
             const struct tok *k = &t->toks[j];
-            CHECK(k->off >= s->off);
-            CHECK((size_t)k->off + k->len <= (size_t)s->off + s->len);
+            FUZZ_CHECK(k->off >= s->off);
+            FUZZ_CHECK((size_t)k->off + k->len <= (size_t)s->off + s->len);
         }
         next_tok = (size_t)s->first + s->n;
     }
@@ -58,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *doc = (const char *)data;
     size_t bad = 0;
     if (tumen_utf8_check(doc, size, &bad) != TUMEN_OK) {
-        CHECK(bad < size || size == 0);
+        FUZZ_CHECK(bad < size || size == 0);
         return 0;
     }
 
@@ -77,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct buf out;
     buf_init(&out, 0);
     if (text_normalize(doc, size, &out) == TUMEN_OK && out.len > 0) {
-        CHECK(out.data[out.len] == '\0');
+        FUZZ_CHECK(out.data[out.len] == '\0');
     }
     buf_fini(&out);
     return 0;
