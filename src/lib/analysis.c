@@ -494,13 +494,6 @@ static int64_t jint(const json_t *o, const char *k) {
     return json_integer_value(json_object_get(o, k));
 }
 
-/* Raw (escaped) string value of key k of event object o equals want (already escaped). */
-static bool raw_eq(const char *o, size_t n, const char *k, const char *want, size_t wn) {
-    const char *v;
-    size_t vn;
-    return evscan_get(o, n, k, &v, &vn) && vn == wn && memcmp(v, want, wn) == 0;
-}
-
 /* The pass-1 filter, on the raw event object o[0..n) (evscan). */
 struct ev_filter {
     const tumen_events_query *q;
@@ -526,22 +519,22 @@ static bool event_matches(const struct ev_filter *f, const char *o, size_t n, in
                           int32_t *date_key) {
     const tumen_events_query *q = f->q;
     if (q->a && q->b) {
-        bool fwd = raw_eq(o, n, "sc", f->a.data, f->a.len) &&
-                   raw_eq(o, n, "tc", f->b.data, f->b.len);
-        bool back = !fwd && !q->directed && raw_eq(o, n, "sc", f->b.data, f->b.len) &&
-                    raw_eq(o, n, "tc", f->a.data, f->a.len);
+        bool fwd = evscan_eq(o, n, "sc", f->a.data, f->a.len) &&
+                   evscan_eq(o, n, "tc", f->b.data, f->b.len);
+        bool back = !fwd && !q->directed && evscan_eq(o, n, "sc", f->b.data, f->b.len) &&
+                    evscan_eq(o, n, "tc", f->a.data, f->a.len);
         if (!fwd && !back) {
             return false;
         }
     } else if (q->a) {
-        if (!raw_eq(o, n, "sc", f->a.data, f->a.len) &&
-            (q->directed || !raw_eq(o, n, "tc", f->a.data, f->a.len))) {
+        if (!evscan_eq(o, n, "sc", f->a.data, f->a.len) &&
+            (q->directed || !evscan_eq(o, n, "tc", f->a.data, f->a.len))) {
             return false;
         }
-    } else if (q->b && !raw_eq(o, n, "tc", f->b.data, f->b.len)) {
+    } else if (q->b && !evscan_eq(o, n, "tc", f->b.data, f->b.len)) {
         return false;
     }
-    if (q->channel && !raw_eq(o, n, "ch", f->channel.data, f->channel.len)) {
+    if (q->channel && !evscan_eq(o, n, "ch", f->channel.data, f->channel.len)) {
         return false;
     }
     long long dk = 0;
@@ -555,7 +548,7 @@ static bool event_matches(const struct ev_filter *f, const char *o, size_t n, in
         bool ok = false;
         for (int m = TUMEN_ASSERTED; m <= TUMEN_FORECAST && !ok; m++) {
             const char *name = tumen_modality_name((tumen_modality)m);
-            ok = (q->modalities & (1u << m)) && raw_eq(o, n, "m", name, strlen(name));
+            ok = (q->modalities & (1u << m)) && evscan_eq(o, n, "m", name, strlen(name));
         }
         if (!ok) {
             return false;

@@ -243,7 +243,7 @@ static unsigned key_bucket(const char *key, size_t n) {
     return (unsigned)(h >> 52);
 }
 
-static void bucket_term(unsigned b, char out[5]) {
+void cluster_bucket_term(unsigned b, char out[5]) {
     static const char hex[] = "0123456789abcdef";
     out[0] = 'k';
     out[1] = hex[(b >> 8) & 15];
@@ -253,7 +253,7 @@ static void bucket_term(unsigned b, char out[5]) {
 }
 
 void cluster_term(const char *key, char out[5]) {
-    bucket_term(key_bucket(key, strlen(key)), out);
+    cluster_bucket_term(key_bucket(key, strlen(key)), out);
 }
 
 /* The match key of event e between countries a and b (neither "---"):
@@ -530,7 +530,7 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen
  * documents doc_terms gives for it. */
 static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *err) {
     char term[5];
-    bucket_term(bucket, term);
+    cluster_bucket_term(bucket, term);
     sqlite3_stmt *q = s->sel_cl;
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, term, 4, SQLITE_TRANSIENT);

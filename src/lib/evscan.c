@@ -90,6 +90,12 @@ bool evscan_get(const char *o, size_t n, const char *k, const char **v, size_t *
     return false;
 }
 
+bool evscan_eq(const char *o, size_t n, const char *k, const char *want, size_t wn) {
+    const char *v;
+    size_t vn;
+    return evscan_get(o, n, k, &v, &vn) && vn == wn && memcmp(v, want, wn) == 0;
+}
+
 bool evscan_toint(const char *v, size_t vn, long long *out) {
     if (v == NULL || vn == 0 || vn > 18) {
         return false;

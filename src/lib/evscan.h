@@ -23,6 +23,9 @@ int evscan_next(const char *p, size_t n, size_t *pos, size_t *start, size_t *end
  * ',' or '}' (an array with its brackets). Returns false when the key is absent. */
 bool evscan_get(const char *o, size_t n, const char *k, const char **v, size_t *vn);
 
+/* The raw value of key k equals want[0..wn) (raw: JSON-escaped, without quotes). */
+bool evscan_eq(const char *o, size_t n, const char *k, const char *want, size_t wn);
+
 /* A raw value (v[0..vn), NULL for absent) as an integer of at most 18 digits: false when it is
  * not one. */
 bool evscan_toint(const char *v, size_t vn, long long *out);

@@ -657,12 +657,6 @@ static tumen_status run_query(tumen_store *s, const tumen_events_query *q, struc
  * on the raw event_data (evscan). At most SOURCES_MAX are listed, then a count of the rest. */
 #define SOURCES_MAX 400
 
-static bool raw_is(const char *o, size_t n, const char *k, const char *want) {
-    const char *v;
-    size_t vn;
-    return evscan_get(o, n, k, &v, &vn) && vn == strlen(want) && memcmp(v, want, vn) == 0;
-}
-
 static void sources_list(struct w *w, tumen_store *s, const char *a, const char *b) {
     struct buf ma, mb;
     buf_init(&ma, 0);
@@ -690,6 +684,7 @@ static void sources_list(struct w *w, tumen_store *s, const char *a, const char 
     buf_fini(&mb);
     put(w, "<ul class=\"src\">");
     long nrows = 0;
+    size_t al = strlen(a), bl = strlen(b);
     while (sqlite3_step(q) == SQLITE_ROW && w->st == TUMEN_OK) {
         const char *data = (const char *)sqlite3_column_blob(q, 4);
         size_t dn = (size_t)sqlite3_column_bytes(q, 4), pos = 0, x = 0, y = 0;
@@ -697,8 +692,8 @@ static void sources_list(struct w *w, tumen_store *s, const char *a, const char 
         while (evscan_next(data, dn, &pos, &x, &y) == 1) {
             const char *o = data + x;
             size_t on = y - x;
-            n += raw_is(o, on, "sc", a) || raw_is(o, on, "sc", b) || raw_is(o, on, "tc", a) ||
-                 raw_is(o, on, "tc", b);
+            n += evscan_eq(o, on, "sc", a, al) || evscan_eq(o, on, "sc", b, bl) ||
+                 evscan_eq(o, on, "tc", a, al) || evscan_eq(o, on, "tc", b, bl);
         }
         if (n == 0) {
             continue;

@@ -350,9 +350,12 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
             st = load_codes(s, err);
         }
         if (st == TUMEN_OK) {
-            /* event ids are dense: a document's are first_event .. first_event+events-1 */
-            s->next_event_id = query_int(s, "SELECT coalesce((SELECT first_event+events FROM "
-                                            "documents ORDER BY id DESC LIMIT 1),1)");
+            s->next_event_id = store_next_event_id(s);
+            if (s->next_event_id < 1) {
+                st = store_db_error(s, err, "read the next event id");
+            }
+        }
+        if (st == TUMEN_OK) {
             st = writer_start(s, err);
         }
     } else {
@@ -1107,7 +1110,7 @@ static tumen_status batch_add(tumen_store *s, tumen_error *err) {
         }
         if (st == TUMEN_OK && p->cluster_key) {
             char term[5];
-            cluster_term(p->cluster_key, term);
+            cluster_bucket_term(p->bucket, term);
             st = put_term(s, t, term, 4);
         }
         st = st ? st : agg_add(s, p);

@@ -192,6 +192,9 @@ struct tumen_store {
 };
 
 /* store_writer.c */
+/* The store's next event id, as its last document says (event ids are dense: a document's
+ * are first_event .. first_event + events - 1); -1 on a read error. */
+int64_t store_next_event_id(tumen_store *s);
 /* A batch beginning at event id first_event: s->spare (a written batch kept for its buffers)
  * when there is one, else a new one; NULL on out of memory. */
 struct batch *batch_new(tumen_store *s, int64_t first_event);
@@ -246,6 +249,8 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
 /* The doc_terms term of a cluster key's bucket: "k" and 3 hex digits (12 bits of its FNV-1a
  * hash). */
 void cluster_term(const char *key, char out[5]);
+/* The doc_terms term of bucket b (0..4095). */
+void cluster_bucket_term(unsigned b, char out[5]);
 /* Copies the changed clusters of two or more mentions into batch b (rows to write) and marks
  * them clean. A cluster of one mention has no row: its event is the whole story. */
 tumen_status cluster_snapshot(tumen_store *s, struct batch *b, tumen_error *err);

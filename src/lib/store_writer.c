@@ -65,8 +65,7 @@ static tumen_status step_done(tumen_store *s, sqlite3_stmt *q, const char *what,
     return rc == SQLITE_DONE ? TUMEN_OK : store_db_error(s, err, what);
 }
 
-/* The store's next event id, as its last document says. */
-static int64_t next_event_id(tumen_store *s) {
+int64_t store_next_event_id(tumen_store *s) {
     sqlite3_stmt *q = NULL;
     int64_t v = -1;
     if (sqlite3_prepare_v2(s->db,
@@ -81,7 +80,7 @@ static int64_t next_event_id(tumen_store *s) {
 }
 
 static tumen_status write_rows(tumen_store *s, const struct batch *b, tumen_error *err) {
-    int64_t next = next_event_id(s);
+    int64_t next = store_next_event_id(s);
     if (next != b->first_event) {
         return err_set(err, TUMEN_DB, s->path, 0, 0,
                        "another process wrote to the store during this ingest (next event "
