@@ -485,20 +485,11 @@ static int cmp_ev_ref(const void *a, const void *b) {
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static const char *jstr(const json_t *o, const char *k) {
-    const char *v = json_string_value(json_object_get(o, k));
-    return v ? v : "";
-}
-
-static int64_t jint(const json_t *o, const char *k) {
-    return json_integer_value(json_object_get(o, k));
-}
-
-/* The pass-1 filter, on the raw event object o[0..n) (evscan). */
+/* The pass-1 filter, on the raw event e[0..n) (evscan). */
 struct ev_filter {
     const tumen_events_query *q;
     int32_t since, until;
-    struct buf a, b, channel; /* q->a, q->b, q->channel JSON-escaped, without quotes */
+    struct buf channel; /* q->channel JSON-escaped, without quotes */
 };
 
 /* Sets out to the JSON escape of v without the quotes (as put_event writes it). */
@@ -515,75 +506,80 @@ static tumen_status escaped(struct buf *out, const char *v) {
     return st;
 }
 
-static bool event_matches(const struct ev_filter *f, const char *o, size_t n, int64_t id,
-                          int32_t *date_key) {
+static bool event_matches(const struct ev_filter *f, const char *e, size_t n, int64_t id,
+                          int32_t *date_key, bool *bad) {
     const tumen_events_query *q = f->q;
-    if (q->a && q->b) {
-        bool fwd = evscan_eq(o, n, "sc", f->a.data, f->a.len) &&
-                   evscan_eq(o, n, "tc", f->b.data, f->b.len);
-        bool back = !fwd && !q->directed && evscan_eq(o, n, "sc", f->b.data, f->b.len) &&
-                    evscan_eq(o, n, "tc", f->a.data, f->a.len);
-        if (!fwd && !back) {
-            return false;
-        }
-    } else if (q->a) {
-        if (!evscan_eq(o, n, "sc", f->a.data, f->a.len) &&
-            (q->directed || !evscan_eq(o, n, "tc", f->a.data, f->a.len))) {
-            return false;
-        }
-    } else if (q->b && !evscan_eq(o, n, "tc", f->b.data, f->b.len)) {
+    const char *v[EV_COUNT];
+    size_t l[EV_COUNT];
+    if (evscan_elems(e, n, v, l, EV_COUNT) < 0) {
+        *bad = true;
         return false;
     }
-    if (q->channel && !evscan_eq(o, n, "ch", f->channel.data, f->channel.len)) {
+    if (q->a || q->b) {
+        char sc[4], tc[4];
+        store_country_raw(v[EV_SRC], l[EV_SRC], sc);
+        store_country_raw(v[EV_TGT], l[EV_TGT], tc);
+        if (q->a && q->b) {
+            bool fwd = strcmp(sc, q->a) == 0 && strcmp(tc, q->b) == 0;
+            bool back = !fwd && !q->directed && strcmp(sc, q->b) == 0 && strcmp(tc, q->a) == 0;
+            if (!fwd && !back) {
+                return false;
+            }
+        } else if (q->a) {
+            if (strcmp(sc, q->a) != 0 && (q->directed || strcmp(tc, q->a) != 0)) {
+                return false;
+            }
+        } else if (strcmp(tc, q->b) != 0) {
+            return false;
+        }
+    }
+    if (q->channel && !evscan_str_eq(v[EV_CH], l[EV_CH], f->channel.data, f->channel.len)) {
         return false;
     }
-    long long dk = 0;
-    if (!evscan_int(o, n, "dk", &dk)) {
-        dk = 0;
-    }
+    long long dk = evscan_intv(v[EV_DK], l[EV_DK], 0);
     if ((q->since && dk < f->since) || (q->until && (dk <= 0 || dk > f->until))) {
         return false;
     }
     if (q->modalities) {
-        bool ok = false;
-        for (int m = TUMEN_ASSERTED; m <= TUMEN_FORECAST && !ok; m++) {
-            const char *name = tumen_modality_name((tumen_modality)m);
-            ok = (q->modalities & (1u << m)) && evscan_eq(o, n, "m", name, strlen(name));
-        }
-        if (!ok) {
+        long long m = evscan_intv(v[EV_M], l[EV_M], -1);
+        if (m < TUMEN_ASSERTED || m > TUMEN_FORECAST || !(q->modalities & (1u << m))) {
             return false;
         }
     }
-    const char *v;
-    size_t vn;
-    if (q->with_quantity && !evscan_get(o, n, "qv", &v, &vn)) {
+    if (q->with_quantity && evscan_intv(v[EV_QP], l[EV_QP], 0) != 1) {
         return false;
     }
-    long long cl = 0;
-    if (q->one_per_cluster && evscan_int(o, n, "cl", &cl) && cl != id) {
+    long long cl = evscan_intv(v[EV_CL], l[EV_CL], 0);
+    if (q->one_per_cluster && cl > 0 && cl != id) {
         return false;
     }
     *date_key = (int32_t)dk;
     return true;
 }
 
-/* The text of span key k of event o in text (len bytes), copied NUL-terminated into the
- * arena; "" when absent or out of range. */
-static const char *span_text(struct arena *ar, const json_t *o, const char *k, const char *text,
-                             size_t len) {
-    const json_t *sp = json_object_get(o, k);
-    json_int_t a = json_integer_value(json_array_get(sp, 0));
-    json_int_t b = json_integer_value(json_array_get(sp, 1));
-    if (!json_is_array(sp) || a < 0 || b <= a || (size_t)b > len) {
+/* The text of the span at elements [k, k+1] (start, length) in text (len bytes), copied
+ * NUL-terminated into the arena; "" when absent or out of range. */
+static const char *span_text(struct arena *ar, const char *const *v, const size_t *l, int k,
+                             const char *text, size_t len) {
+    long long a = evscan_intv(v[k], l[k], -1), n = evscan_intv(v[k + 1], l[k + 1], 0);
+    if (a < 0 || n <= 0 || (unsigned long long)a > len || (unsigned long long)n > len - (size_t)a) {
         return "";
     }
-    char *t = arena_strndup(ar, text + a, (size_t)(b - a));
+    char *t = arena_strndup(ar, text + a, (size_t)n);
     return t ? t : "";
 }
 
-static double jnum(const json_t *o, const char *k, double none) {
-    const json_t *v = json_object_get(o, k);
-    return json_is_number(v) ? json_number_value(v) : none;
+/* A string element decoded into the arena; "" when absent. */
+static const char *str_el(struct arena *ar, const char *v, size_t n) {
+    if (!evscan_is_str(v)) {
+        return "";
+    }
+    char *t = arena_alloc(ar, n + 1);
+    if (t == NULL) {
+        return "";
+    }
+    evscan_unescape(v, n, t, n + 1);
+    return t;
 }
 
 /* Pass 2 reads a document once for all its events in a while: a direct-mapped cache of
@@ -633,7 +629,7 @@ static bool doc_cache_get(struct doc_cache *c, sqlite3_stmt *qd, int64_t doc) {
 }
 
 /* Calls fn with the evidence of event ref r (pass 2). */
-static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
+static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc, sqlite3_stmt *qp,
                          struct doc_cache *cache, const struct ev_ref *r, struct arena *ar,
                          tumen_evidence_fn fn, void *ctx, tumen_error *err) {
     struct doc_cache *dc = &cache[(uint64_t)r->doc % DOC_CACHE];
@@ -647,11 +643,9 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
     int got = 0;
     for (uint32_t i = 0; i <= r->idx && (got = evscan_next(data, dn, &pos, &a, &b)) == 1; i++) {
     }
-    json_error_t je;
-    json_t *arr = got == 1 ? json_loadb(data + a, b - a, 0, &je) : NULL;
-    const json_t *o = arr;
-    if (!json_is_object(o)) {
-        json_decref(arr);
+    const char *v[EV_COUNT];
+    size_t l[EV_COUNT];
+    if (got != 1 || evscan_elems(data + a, b - a, v, l, EV_COUNT) < 0) {
         return err_set(err, TUMEN_DB, s->path, 0, 0,
                        "corrupt store: document %lld has no event %u",
                        (long long)r->doc, (unsigned)r->idx);
@@ -660,41 +654,61 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
     tumen_evidence e;
     memset(&e, 0, sizeof e);
     e.id = r->id;
-    e.cluster = jint(o, "cl");
+    e.cluster = evscan_intv(v[EV_CL], l[EV_CL], 0);
     char date[11];
-    store_key_date((int32_t)jint(o, "dk"), date);
+    store_key_date((int32_t)evscan_intv(v[EV_DK], l[EV_DK], 0), date);
     e.date = date;
     e.doc_id = dc->meta[0].data ? dc->meta[0].data : "";
     e.doc_title = dc->meta[1].data ? dc->meta[1].data : "";
     e.doc_url = dc->meta[2].data ? dc->meta[2].data : "";
     e.doc_date = dc->meta[3].data ? dc->meta[3].data : "";
-    e.sentence_no = (uint32_t)jint(o, "n");
-    e.sentence = span_text(ar, o, "S", text, len);
-    e.statistic = jint(o, "k") == 1;
-    e.source = jstr(o, "src");
-    e.target = jstr(o, "tgt");
-    e.code = jstr(o, "c");
+    e.sentence_no = (uint32_t)evscan_intv(v[EV_N], l[EV_N], 0);
+    e.sentence = span_text(ar, v, l, EV_S_START, text, len);
+    e.statistic = evscan_intv(v[EV_K], l[EV_K], 0) == 1;
+    e.source = str_el(ar, v[EV_SRC], l[EV_SRC]);
+    e.target = str_el(ar, v[EV_TGT], l[EV_TGT]);
+    e.code = str_el(ar, v[EV_CODE], l[EV_CODE]);
     const struct cameo_code *cc = cameo_find(e.code);
     e.code_name = cc ? cc->name : (e.statistic ? "statistic" : "");
-    e.channel = jstr(o, "ch");
-    e.goldstein = jnum(o, "g", 0.0);
-    e.quad = (int)jint(o, "q");
-    e.modality = jstr(o, "m");
-    e.attributed_to = jstr(o, "at");
-    e.cue = span_text(ar, o, "cu", text, len);
-    e.probability_words = span_text(ar, o, "ps", text, len);
-    e.verb = span_text(ar, o, "v", text, len);
-    e.probability = jnum(o, "p", -1.0);
-    e.has_quantity = json_object_get(o, "qv") != NULL;
-    e.value = jnum(o, "qv", NAN);
-    e.has_low = json_object_get(o, "ql") != NULL;
-    e.low = jnum(o, "ql", NAN);
-    e.approx = (int)jint(o, "qa");
-    e.bound = jstr(o, "qb");
-    e.unit = jstr(o, "qu");
-    e.quantity_text = span_text(ar, o, "qs", text, len);
-    e.when = jstr(o, "w");
-    e.pattern = jstr(o, "pt");
+    e.channel = str_el(ar, v[EV_CH], l[EV_CH]);
+    e.goldstein = e.statistic ? 0.0 : evscan_num(v[EV_G], l[EV_G], 0.0);
+    e.quad = (int)evscan_intv(v[EV_Q], l[EV_Q], 0);
+    long long m = evscan_intv(v[EV_M], l[EV_M], -1);
+    e.modality = m >= TUMEN_ASSERTED && m <= TUMEN_FORECAST
+                     ? tumen_modality_name((tumen_modality)m)
+                     : "";
+    e.attributed_to = str_el(ar, v[EV_AT], l[EV_AT]);
+    e.cue = span_text(ar, v, l, EV_CU_START, text, len);
+    e.probability_words = span_text(ar, v, l, EV_PS_START, text, len);
+    e.verb = span_text(ar, v, l, EV_V_START, text, len);
+    e.probability = evscan_num(v[EV_P], l[EV_P], -1.0);
+    e.has_quantity = evscan_intv(v[EV_QP], l[EV_QP], 0) == 1;
+    e.value = e.has_quantity ? evscan_num(v[EV_QV], l[EV_QV], NAN) : NAN;
+    e.low = e.has_quantity ? evscan_num(v[EV_QL], l[EV_QL], NAN) : NAN;
+    e.has_low = !isnan(e.low);
+    e.approx = e.has_quantity && evscan_intv(v[EV_QA], l[EV_QA], 0) == 1;
+    long long qb = evscan_intv(v[EV_QB], l[EV_QB], 0);
+    e.bound = qb == 1 ? "max" : qb == 2 ? "min" : "";
+    e.unit = e.has_quantity ? str_el(ar, v[EV_QU], l[EV_QU]) : "";
+    e.quantity_text = span_text(ar, v, l, EV_QS_START, text, len);
+    e.when = str_el(ar, v[EV_W], l[EV_W]);
+    e.pattern = "";
+    long long pf = evscan_intv(v[EV_PF], l[EV_PF], 0);
+    if (pf > 0) {
+        sqlite3_reset(qp);
+        sqlite3_bind_int64(qp, 1, pf);
+        if (sqlite3_step(qp) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(qp, 0);
+            size_t pl = path ? strlen(path) : 0;
+            char *t = arena_alloc(ar, pl + 24);
+            if (t != NULL) {
+                snprintf(t, pl + 24, "%s:%lld", path ? path : "",
+                         evscan_intv(v[EV_PL], l[EV_PL], 0));
+                e.pattern = t;
+            }
+        }
+        sqlite3_reset(qp);
+    }
     if (e.cluster) {
         /* a merged cluster has a row; an event alone is a cluster of one */
         e.cluster_mentions = e.cluster_sources = 1;
@@ -707,7 +721,6 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
         sqlite3_reset(qc);
     }
     int stop = fn(ctx, &e);
-    json_decref(arr);
     return stop ? TUMEN_STOPPED : TUMEN_OK;
 }
 
@@ -724,7 +737,7 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
     struct buf match;
     buf_init(&match, 0);
     bool restrict_docs = store_terms_query(s, q->a, q->b, q->directed, &match);
-    sqlite3_stmt *qs = NULL, *qd = NULL, *qc = NULL;
+    sqlite3_stmt *qs = NULL, *qd = NULL, *qc = NULL, *qp = NULL;
     tumen_status st = TUMEN_OK;
     if (sqlite3_prepare_v2(s->db,
                            restrict_docs
@@ -738,7 +751,9 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
                            "WHERE id = ?1",
                            -1, &qd, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "SELECT mentions, sources FROM clusters WHERE id = ?1", -1,
-                           &qc, NULL) != SQLITE_OK) {
+                           &qc, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT path FROM pattern_files WHERE id = ?1", -1, &qp,
+                           NULL) != SQLITE_OK) {
         st = store_db_error(s, err, "events query");
     }
     if (st == TUMEN_OK && restrict_docs) {
@@ -750,9 +765,7 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
     f.q = q;
     f.since = since;
     f.until = until;
-    tumen_status est = escaped(&f.a, q->a);
-    est = est ? est : escaped(&f.b, q->b);
-    est = est ? est : escaped(&f.channel, q->channel);
+    tumen_status est = escaped(&f.channel, q->channel);
     if (st == TUMEN_OK && est != TUMEN_OK) {
         st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
@@ -771,7 +784,12 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
         for (uint32_t i = 0; (got = evscan_next(data, dn, &pos, &a, &b)) == 1; i++) {
             int64_t id = first + (int64_t)i;
             int32_t dk = 0;
-            if (!event_matches(&f, data + a, b - a, id, &dk)) {
+            bool bad = false;
+            if (!event_matches(&f, data + a, b - a, id, &dk, &bad)) {
+                if (bad) {
+                    got = -1;
+                    break;
+                }
                 continue;
             }
             if (!grow((void **)&refs, &cap, nrefs + 1, sizeof *refs)) {
@@ -791,8 +809,6 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
                          (long long)doc);
         }
     }
-    buf_fini(&f.a);
-    buf_fini(&f.b);
     buf_fini(&f.channel);
     if (st == TUMEN_OK && rc != SQLITE_DONE) {
         st = store_db_error(s, err, "events query");
@@ -817,17 +833,19 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
         }
     }
     for (size_t i = 0; st == TUMEN_OK && i < n; i++) {
-        st = emit(s, qd, qc, cache, &refs[i], &ar, fn, ctx, err);
+        st = emit(s, qd, qc, qp, cache, &refs[i], &ar, fn, ctx, err);
     }
     doc_cache_free(cache);
     arena_fini(&ar);
     if (txn) {
         sqlite3_reset(qd);
         sqlite3_reset(qc);
+        sqlite3_reset(qp);
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     }
     free(refs);
     sqlite3_finalize(qd);
     sqlite3_finalize(qc);
+    sqlite3_finalize(qp);
     return st;
 }

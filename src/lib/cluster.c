@@ -309,11 +309,6 @@ static int cmp_lb_row(const void *a, const void *b) {
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* The fields of a stored event that load_rows reads (evscan_fields, in this order). */
-enum { F_KB, F_CL, F_SC, F_TC, F_SYM, F_C, F_K, F_QU, F_M, F_CH, F_DK, F_Q, F_W, F_N };
-static const char *const lb_keys[F_N] = {"kb", "cl", "sc", "tc", "sym", "c", "k",
-                                         "qu", "m",  "ch", "dk", "q",   "w"};
-
 static void val_str(const char *v, size_t n, char *out, size_t cap) {
     if (v == NULL) {
         out[0] = '\0';
@@ -322,28 +317,25 @@ static void val_str(const char *v, size_t n, char *out, size_t cap) {
     }
 }
 
-/* The key of a stored event from its fields, with the event and countries it was made from
- * (e->channel points into chbuf). */
+/* The key of a stored event from its elements (evscan_elems), with the event and countries
+ * it was made from (e->channel points into chbuf). */
 static size_t stored_key(const char *const *v, const size_t *l, tumen_event *e, char a[4],
                          char b[4], char chbuf[64], char key[160]) {
     memset(e, 0, sizeof *e);
-    char m[16];
-    long long x = 0;
-    val_str(v[F_SC], l[F_SC], a, 4);
-    val_str(v[F_TC], l[F_TC], b, 4);
-    e->symmetric = evscan_toint(v[F_SYM], l[F_SYM], &x) && x != 0;
-    val_str(v[F_C], l[F_C], e->code, sizeof e->code);
-    e->kind = evscan_toint(v[F_K], l[F_K], &x) && x == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;
-    e->quantity.present = v[F_QU] != NULL;
-    val_str(v[F_QU], l[F_QU], e->quantity.unit, sizeof e->quantity.unit);
-    val_str(v[F_M], l[F_M], m, sizeof m);
-    e->modality = TUMEN_DENIED; /* an unknown name: mode N, as the weakest claim */
-    for (int i = TUMEN_ASSERTED; i <= TUMEN_FORECAST; i++) {
-        if (strcmp(m, tumen_modality_name((tumen_modality)i)) == 0) {
-            e->modality = (tumen_modality)i;
-        }
-    }
-    val_str(v[F_CH], l[F_CH], chbuf, 64);
+    char actor[64];
+    val_str(v[EV_SRC], l[EV_SRC], actor, sizeof actor);
+    store_country(actor, a);
+    val_str(v[EV_TGT], l[EV_TGT], actor, sizeof actor);
+    store_country(actor, b);
+    e->symmetric = evscan_intv(v[EV_SYM], l[EV_SYM], 0) != 0;
+    val_str(v[EV_CODE], l[EV_CODE], e->code, sizeof e->code);
+    e->kind = evscan_intv(v[EV_K], l[EV_K], 0) == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;
+    e->quantity.present = evscan_intv(v[EV_QP], l[EV_QP], 0) == 1;
+    val_str(v[EV_QU], l[EV_QU], e->quantity.unit, sizeof e->quantity.unit);
+    long long m = evscan_intv(v[EV_M], l[EV_M], -1);
+    /* an unknown modality: mode N, as the weakest claim */
+    e->modality = m >= TUMEN_ASSERTED && m <= TUMEN_FORECAST ? (tumen_modality)m : TUMEN_DENIED;
+    val_str(v[EV_CH], l[EV_CH], chbuf, 64);
     e->channel = chbuf[0] ? chbuf : "other";
     return make_key(a, b, e, key);
 }
@@ -434,17 +426,17 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen
         size_t dn = (size_t)sqlite3_column_bytes(q, 1), pos = 0, x = 0, y = 0;
         int got;
         for (int64_t i = 0; (got = evscan_next(data, dn, &pos, &x, &y)) == 1; i++) {
-            const char *v[F_N];
-            size_t l[F_N];
-            long long cl = 0, dk = 0, qd = 0, kb = -1;
-            if (bucket >= 0 && (!evscan_int(data + x, y - x, "kb", &kb) || kb != bucket)) {
-                continue; /* a bucket read skips other buckets' events without parsing them */
+            const char *v[EV_COUNT];
+            size_t l[EV_COUNT];
+            if (evscan_elems(data + x, y - x, v, l, EV_COUNT) < 0) {
+                got = -1;
+                break;
             }
-            evscan_fields(data + x, y - x, lb_keys, F_N, v, l);
-            if (!evscan_toint(v[F_KB], l[F_KB], &kb) || kb < 0 || kb > 4095 ||
+            long long kb = evscan_intv(v[EV_KB], l[EV_KB], -1);
+            long long cl = evscan_intv(v[EV_CL], l[EV_CL], 0);
+            if (cl <= 0 || kb < 0 || kb > 4095 ||
                 (bucket >= 0 ? kb != bucket
-                             : (s->cl_bucket_loaded[kb / 8] & (1u << (kb % 8))) != 0) ||
-                !evscan_toint(v[F_CL], l[F_CL], &cl)) {
+                             : (s->cl_bucket_loaded[kb / 8] & (1u << (kb % 8))) != 0)) {
                 continue; /* not clustered, or another bucket */
             }
             tumen_event e;
@@ -459,11 +451,11 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen
             r->cl = cl;
             r->id = first + i;
             r->doc = first;
-            r->dk = evscan_toint(v[F_DK], l[F_DK], &dk) ? (int32_t)dk : 0;
+            r->dk = (int32_t)evscan_intv(v[EV_DK], l[EV_DK], 0);
             r->key = k;
-            r->quad = (int8_t)(evscan_toint(v[F_Q], l[F_Q], &qd) ? qd : 0);
+            r->quad = (int8_t)evscan_intv(v[EV_Q], l[EV_Q], 0);
             copy_str(r->code, sizeof r->code, e.code);
-            val_str(v[F_W], l[F_W], r->t, sizeof r->t);
+            val_str(v[EV_W], l[EV_W], r->t, sizeof r->t);
             if (r->t[0] == '\0') {
                 char d[11];
                 store_key_date(r->dk, d); /* no stated time: the date, to the month */
@@ -660,15 +652,15 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
         copy_str(c->code, sizeof c->code, e->kind == TUMEN_KIND_STATISTIC ? "--" : e->code);
         c->quad = (int8_t)(e->kind == TUMEN_KIND_STATISTIC ? 0 : e->quad);
         c->first_event = event_id;
-        p->cluster_rule = "new";
+        p->cluster_rule = CR_NEW;
     } else {
         c = &s->cls[ch.best];
         if (ch.rank == 1) {
-            p->cluster_rule = "when=one-empty";
+            p->cluster_rule = CR_ONE_EMPTY;
         } else if (from_doc) {
-            p->cluster_rule = ch.rank == 3 ? "doc-date=exact" : "doc-date=prefix";
+            p->cluster_rule = ch.rank == 3 ? CR_DOC_EXACT : CR_DOC_PREFIX;
         } else {
-            p->cluster_rule = ch.rank == 3 ? "when=exact" : "when=prefix";
+            p->cluster_rule = ch.rank == 3 ? CR_WHEN_EXACT : CR_WHEN_PREFIX;
         }
         uint32_t old_tag = time_tag(c->time, strlen(c->time));
         if (ch.rank == 2) {

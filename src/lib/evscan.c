@@ -27,7 +27,7 @@ int evscan_next(const char *p, size_t n, size_t *pos, size_t *start, size_t *end
         *pos = n;
         return 0;
     }
-    if (p[i] != '{') {
+    if (p[i] != '[') {
         return -1;
     }
     size_t s = i++;
@@ -42,9 +42,9 @@ int evscan_next(const char *p, size_t n, size_t *pos, size_t *start, size_t *end
             }
         } else if (c == '"') {
             in_str = 1;
-        } else if (c == '{') {
-            return -1; /* a nested object: not ours */
-        } else if (c == '}') {
+        } else if (c == '[' || c == '{') {
+            return -1; /* nested: not ours */
+        } else if (c == ']') {
             *start = s;
             *end = i + 1;
             *pos = i + 1;
@@ -54,46 +54,81 @@ int evscan_next(const char *p, size_t n, size_t *pos, size_t *start, size_t *end
     return -1;
 }
 
-bool evscan_get(const char *o, size_t n, const char *k, const char **v, size_t *vn) {
-    size_t kl = strlen(k);
-    for (size_t i = 0; i + kl + 3 < n; i++) {
-        if ((o[i] != '{' && o[i] != ',') || o[i + 1] != '"' ||
-            memcmp(o + i + 2, k, kl) != 0 || o[i + 2 + kl] != '"' || o[i + 3 + kl] != ':') {
-            continue;
-        }
-        size_t j = i + kl + 4;
-        if (j < n && o[j] == '"') {
-            size_t b = ++j;
-            while (j < n && o[j] != '"') {
-                j += o[j] == '\\' ? 2 : 1;
-            }
-            if (j >= n) {
-                return false;
-            }
-            *v = o + b;
-            *vn = j - b;
-            return true;
-        }
-        size_t b = j;
-        int depth = 0;
-        while (j < n && (depth > 0 || (o[j] != ',' && o[j] != '}'))) {
-            depth += o[j] == '[' ? 1 : o[j] == ']' ? -1 : 0;
-            j++;
-        }
-        if (j >= n || j == b) {
-            return false;
-        }
-        *v = o + b;
-        *vn = j - b;
-        return true;
+int evscan_elems(const char *e, size_t n, const char **v, size_t *l, size_t max) {
+    for (size_t k = 0; k < max; k++) {
+        v[k] = NULL;
+        l[k] = 0;
     }
-    return false;
+    if (n < 2 || e[0] != '[' || e[n - 1] != ']') {
+        return -1;
+    }
+    size_t i = 1, end = n - 1, k = 0;
+    while (i < end && e[i] == ' ') {
+        i++;
+    }
+    if (i == end) {
+        return 0; /* [] */
+    }
+    for (;;) {
+        size_t vs, vl;
+        if (e[i] == '"') {
+            vs = ++i;
+            while (i < end && e[i] != '"') {
+                i += e[i] == '\\' ? 2 : 1;
+            }
+            if (i >= end) {
+                return -1;
+            }
+            vl = i - vs;
+            i++;
+        } else {
+            vs = i;
+            while (i < end && e[i] != ',' && e[i] != '"' && e[i] != '[' && e[i] != '{') {
+                i++;
+            }
+            vl = i - vs;
+            if (vl == 0 || (i < end && e[i] != ',')) {
+                return -1;
+            }
+        }
+        if (k < max) {
+            v[k] = e + vs;
+            l[k] = vl;
+        }
+        k++;
+        if (i == end) {
+            break;
+        }
+        if (e[i] != ',' || ++i >= end) {
+            return -1;
+        }
+    }
+    return k > (size_t)0x7fffffff ? -1 : (int)k;
 }
 
-bool evscan_eq(const char *o, size_t n, const char *k, const char *want, size_t wn) {
-    const char *v;
-    size_t vn;
-    return evscan_get(o, n, k, &v, &vn) && vn == wn && memcmp(v, want, wn) == 0;
+bool evscan_is_str(const char *v) {
+    return v != NULL && v[-1] == '"';
+}
+
+bool evscan_str_eq(const char *v, size_t vn, const char *want, size_t wn) {
+    return evscan_is_str(v) && vn == wn && memcmp(v, want, wn) == 0;
+}
+
+long long evscan_intv(const char *v, size_t vn, long long dflt) {
+    long long x;
+    return !evscan_is_str(v) && evscan_toint(v, vn, &x) ? x : dflt;
+}
+
+double evscan_num(const char *v, size_t vn, double dflt) {
+    if (v == NULL || evscan_is_str(v) || vn == 0 || vn > 63) {
+        return dflt;
+    }
+    char tmp[64];
+    memcpy(tmp, v, vn);
+    tmp[vn] = '\0';
+    char *endp = NULL;
+    double x = strtod(tmp, &endp);
+    return endp == tmp + vn && (tmp[0] == '-' || (tmp[0] >= '0' && tmp[0] <= '9')) ? x : dflt;
 }
 
 bool evscan_toint(const char *v, size_t vn, long long *out) {
@@ -113,12 +148,6 @@ bool evscan_toint(const char *v, size_t vn, long long *out) {
     }
     *out = v[0] == '-' ? -x : x;
     return true;
-}
-
-bool evscan_int(const char *o, size_t n, const char *k, long long *out) {
-    const char *v;
-    size_t vn;
-    return evscan_get(o, n, k, &v, &vn) && evscan_toint(v, vn, out);
 }
 
 size_t evscan_unescape(const char *v, size_t n, char *out, size_t cap) {
@@ -148,64 +177,3 @@ size_t evscan_unescape(const char *v, size_t n, char *out, size_t cap) {
     return len;
 }
 
-size_t evscan_fields(const char *o, size_t n, const char *const *keys, size_t nkeys,
-                     const char **vals, size_t *lens) {
-    size_t klen[32];
-    if (nkeys > 32) {
-        nkeys = 32;
-    }
-    for (size_t k = 0; k < nkeys; k++) {
-        vals[k] = NULL;
-        lens[k] = 0;
-        klen[k] = strlen(keys[k]);
-    }
-    size_t found = 0, i = 1; /* after '{' */
-    while (i < n && found < nkeys) {
-        /* "key": */
-        if (o[i] != '"') {
-            return found; /* '}' or not ours */
-        }
-        size_t ks = ++i;
-        while (i < n && o[i] != '"') {
-            i += o[i] == '\\' ? 2 : 1;
-        }
-        if (i + 1 >= n || o[i + 1] != ':') {
-            return found;
-        }
-        size_t kl = i - ks;
-        i += 2;
-        /* the value: a string (its bytes between the quotes), else up to ',' or '}' */
-        size_t vs, vl;
-        if (i < n && o[i] == '"') {
-            vs = ++i;
-            while (i < n && o[i] != '"') {
-                i += o[i] == '\\' ? 2 : 1;
-            }
-            if (i >= n) {
-                return found;
-            }
-            vl = i - vs;
-            i++;
-        } else {
-            vs = i;
-            int depth = 0;
-            while (i < n && (depth > 0 || (o[i] != ',' && o[i] != '}'))) {
-                depth += o[i] == '[' ? 1 : o[i] == ']' ? -1 : 0;
-                i++;
-            }
-            vl = i - vs;
-        }
-        for (size_t k = 0; k < nkeys; k++) {
-            if (vals[k] == NULL && klen[k] == kl && memcmp(keys[k], o + ks, kl) == 0) {
-                vals[k] = o + vs;
-                lens[k] = vl;
-                found++;
-                break;
-            }
-        }
-        if (i < n && o[i] == ',') {
-            i++;
-        }
-    }
-    return found;
-}

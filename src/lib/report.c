@@ -684,16 +684,21 @@ static void sources_list(struct w *w, tumen_store *s, const char *a, const char 
     buf_fini(&mb);
     put(w, "<ul class=\"src\">");
     long nrows = 0;
-    size_t al = strlen(a), bl = strlen(b);
     while (sqlite3_step(q) == SQLITE_ROW && w->st == TUMEN_OK) {
         const char *data = (const char *)sqlite3_column_blob(q, 4);
         size_t dn = (size_t)sqlite3_column_bytes(q, 4), pos = 0, x = 0, y = 0;
         int n = 0;
         while (evscan_next(data, dn, &pos, &x, &y) == 1) {
-            const char *o = data + x;
-            size_t on = y - x;
-            n += evscan_eq(o, on, "sc", a, al) || evscan_eq(o, on, "sc", b, bl) ||
-                 evscan_eq(o, on, "tc", a, al) || evscan_eq(o, on, "tc", b, bl);
+            const char *v[EV_TGT + 1];
+            size_t l[EV_TGT + 1];
+            char sc[4], tc[4];
+            if (evscan_elems(data + x, y - x, v, l, EV_TGT + 1) < 0) {
+                break;
+            }
+            store_country_raw(v[EV_SRC], l[EV_SRC], sc);
+            store_country_raw(v[EV_TGT], l[EV_TGT], tc);
+            n += strcmp(sc, a) == 0 || strcmp(sc, b) == 0 || strcmp(tc, a) == 0 ||
+                 strcmp(tc, b) == 0;
         }
         if (n == 0) {
             continue;

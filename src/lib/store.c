@@ -3,6 +3,7 @@
 #include "store_impl.h"
 
 #include "cameo.h"
+#include "evscan.h"
 #include "sink.h"
 
 #include <openssl/evp.h>
@@ -40,12 +41,22 @@ static bool sha256_hex(const void *data, size_t len, char out[65]) {
  * documents of a dyad, a country or a cluster key without scanning, and dyad_month holds
  * the aggregates the dyad and actors commands read. Span texts are not stored twice: the
  * view cuts them out of documents.text by their byte offsets. */
-#define JV(k) "(j.value->>'" k "')"
-#define SPAN(k)                                                                                 \
-    "CAST(substr(CAST(d.text AS BLOB), (j.value->>'$." k "[0]') + 1, (j.value->>'$." k         \
-    "[1]') - (j.value->>'$." k "[0]')) AS TEXT)"
-#define SPAN_COLS(k, name)                                                                      \
-    "(j.value->>'$." k "[0]') AS " name "_start, (j.value->>'$." k "[1]') AS " name "_end, "
+#define EV(i) "(j.value->>" #i ")"
+/* span columns from a (start, length) pair at positions a and a+1: start, end, and the text
+ * cut out of documents.text (NULL when the length is 0) */
+#define SPAN_COLS(a, l, name)                                                                   \
+    "CASE WHEN " EV(l) " > 0 THEN " EV(a) " END AS " name "_start, CASE WHEN " EV(l)          \
+    " > 0 THEN " EV(a) " + " EV(l) " END AS " name "_end, CASE WHEN " EV(l)                   \
+    " > 0 THEN CAST(substr(CAST(d.text AS BLOB), " EV(a) " + 1, " EV(l) ") AS TEXT) END"
+/* the country of an actor code at position i: its first 3 characters, or the 3 after "IGO";
+ * "---" when shorter or unknown (store_country) */
+#define COUNTRY(i)                                                                              \
+    "CASE WHEN substr(" EV(i) ", 1, 3) = 'IGO' AND length(" EV(i) ") >= 6 THEN substr(" EV(i)   \
+    ", 4, 3) WHEN length(" EV(i) ") >= 3 AND substr(" EV(i) ", 1, 3) <> '---' THEN substr("    \
+    EV(i) ", 1, 3) ELSE '---' END"
+#define MODALITY(x)                                                                             \
+    "CASE " x " WHEN 0 THEN 'asserted' WHEN 1 THEN 'reported' WHEN 2 THEN 'hypothetical' "     \
+    "WHEN 3 THEN 'negated' WHEN 4 THEN 'denied' ELSE 'forecast' END"
 
 static const char *const schema_sql[] = {
     "CREATE TABLE IF NOT EXISTS documents(\n"
@@ -70,6 +81,8 @@ static const char *const schema_sql[] = {
     "  mentions INTEGER NOT NULL, sources INTEGER NOT NULL, first_event INTEGER);\n"
     "CREATE TABLE IF NOT EXISTS countries(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);\n"
     "CREATE TABLE IF NOT EXISTS channels(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE IF NOT EXISTS pattern_files(id INTEGER PRIMARY KEY, path TEXT NOT NULL "
+    "UNIQUE);\n"
     "CREATE TABLE IF NOT EXISTS agg_cells(\n"
     "  key INTEGER PRIMARY KEY, events INTEGER NOT NULL, goldstein_sum REAL NOT NULL,\n"
     "  coop REAL NOT NULL, conflict REAL NOT NULL);\n",
@@ -77,45 +90,53 @@ static const char *const schema_sql[] = {
     "  s.code AS source_country, t.code AS target_country,\n"
     "  (a.key >> 44) / 13 * 100 + (a.key >> 44) % 13 AS month,\n"
     "  c.name AS channel, (a.key >> 3) & 7 AS quad,\n"
-    "  CASE a.key & 7 WHEN 0 THEN 'asserted' WHEN 1 THEN 'reported' WHEN 2 THEN "
-    "'hypothetical'\n"
-    "    WHEN 3 THEN 'negated' WHEN 4 THEN 'denied' ELSE 'forecast' END AS modality,\n"
+    "  " MODALITY("a.key & 7") " AS modality,\n"
     "  a.events, a.goldstein_sum, a.coop, a.conflict\n"
     "  FROM agg_cells a JOIN countries s ON s.id = (a.key >> 30) & 16383\n"
     "  JOIN countries t ON t.id = (a.key >> 16) & 16383 JOIN channels c ON c.id = (a.key >> 6) & "
     "1023;\n",
     "CREATE VIEW IF NOT EXISTS events AS SELECT\n"
     "  d.first_event + j.key AS id, d.id AS doc,\n"
-    "  d.first_event + coalesce(" JV("sf") ", j.key) AS sentence,\n"
-    "  " JV("n") " AS sentence_no, j.key + 1 AS seq,\n"
-    "  " SPAN_COLS("S", "sentence") SPAN("S") " AS sentence_text,\n"
-    "  CASE WHEN " JV("k") " = 1 THEN 'statistic' ELSE 'event' END AS kind,\n"
-    "  " JV("src") " AS source, " JV("tgt") " AS target,\n"
-    "  " JV("sc") " AS source_country, " JV("tc") " AS target_country,\n"
-    "  " SPAN_COLS("ss", "source") SPAN("ss") " AS source_text,\n"
-    "  " SPAN_COLS("ts", "target") SPAN("ts") " AS target_text,\n"
-    "  " JV("c") " AS code, substr(" JV("c") ", 1, 2) AS root,\n"
-    "  CAST(" JV("g") " AS REAL) AS goldstein, " JV("q") " AS quad,\n"
-    "  coalesce(" JV("sym") ", 0) AS symmetric,\n"
-    "  " SPAN_COLS("v", "verb") SPAN("v") " AS verb_text,\n"
-    "  " JV("m") " AS modality, " JV("at") " AS attributed_to,\n"
-    "  " SPAN_COLS("cu", "cue") SPAN("cu") " AS cue_text,\n"
-    "  CAST(" JV("p") " AS REAL) AS probability,\n"
-    "  " SPAN_COLS("ps", "probability") SPAN("ps") " AS probability_words,\n"
-    "  CAST(" JV("qv") " AS REAL) AS qty_value, CAST(" JV("ql") " AS REAL) AS qty_low,\n"
-    "  " JV("qa") " AS qty_approx, " JV("qb") " AS qty_bound, " JV("qu") " AS qty_unit,\n"
-    "  " SPAN_COLS("qs", "qty") SPAN("qs") " AS qty_text,\n"
-    "  " JV("w") " AS event_time, " SPAN_COLS("ws", "time") SPAN("ws") " AS time_text,\n"
-    "  CASE WHEN coalesce(" JV("dk") ", 0) <= 0 THEN NULL\n"
-    "    WHEN " JV("dk") " / 100 % 100 = 0 THEN printf('%04d', " JV("dk") " / 10000)\n"
-    "    WHEN " JV("dk") " % 100 = 0 THEN printf('%04d-%02d', " JV("dk") " / 10000, " JV("dk")
+    "  d.first_event + CASE WHEN coalesce(" EV(22) ", 0) > 0 THEN " EV(22) " - 1 ELSE j.key "
+    "END AS sentence,\n"
+    "  " EV(0) " AS sentence_no, j.key + 1 AS seq,\n"
+    "  " SPAN_COLS(1, 2, "sentence") " AS sentence_text,\n"
+    "  CASE WHEN " EV(23) " = 1 THEN 'statistic' ELSE 'event' END AS kind,\n"
+    "  " EV(3) " AS source, " EV(4) " AS target,\n"
+    "  " COUNTRY(3) " AS source_country,\n"
+    "  " COUNTRY(4) " AS target_country,\n"
+    "  " SPAN_COLS(13, 14, "source") " AS source_text,\n"
+    "  " SPAN_COLS(15, 16, "target") " AS target_text,\n"
+    "  " EV(5) " AS code, substr(" EV(5) ", 1, 2) AS root,\n"
+    "  CASE WHEN " EV(23) " = 1 THEN NULL ELSE CAST(" EV(6) " AS REAL) END AS goldstein,\n"
+    "  " EV(7) " AS quad, coalesce(" EV(24) ", 0) AS symmetric,\n"
+    "  " SPAN_COLS(17, 18, "verb") " AS verb_text,\n"
+    "  " MODALITY(EV(8)) " AS modality,\n"
+    "  nullif(" EV(28) ", 0) AS attributed_to,\n"
+    "  " SPAN_COLS(29, 30, "cue") " AS cue_text,\n",
+    "  CASE WHEN " EV(31) " >= 0 THEN CAST(" EV(31) " AS REAL) END AS probability,\n"
+    "  " SPAN_COLS(32, 33, "probability") " AS probability_words,\n"
+    "  CASE WHEN " EV(34) " = 1 THEN CAST(" EV(35) " AS REAL) END AS qty_value,\n"
+    "  CASE WHEN " EV(34) " = 1 THEN CAST(" EV(36) " AS REAL) END AS qty_low,\n"
+    "  CASE WHEN " EV(34) " = 1 THEN " EV(37) " END AS qty_approx,\n"
+    "  CASE " EV(38) " WHEN 1 THEN 'max' WHEN 2 THEN 'min' END AS qty_bound,\n"
+    "  CASE WHEN " EV(34) " = 1 THEN nullif(" EV(39) ", 0) END AS qty_unit,\n"
+    "  " SPAN_COLS(40, 41, "qty") " AS qty_text,\n"
+    "  nullif(" EV(25) ", 0) AS event_time, " SPAN_COLS(26, 27, "time") " AS time_text,\n"
+    "  CASE WHEN coalesce(" EV(9) ", 0) <= 0 THEN NULL\n"
+    "    WHEN " EV(9) " / 100 % 100 = 0 THEN printf('%04d', " EV(9) " / 10000)\n"
+    "    WHEN " EV(9) " % 100 = 0 THEN printf('%04d-%02d', " EV(9) " / 10000, " EV(9)
     " / 100 % 100)\n"
-    "    ELSE printf('%04d-%02d-%02d', " JV("dk") " / 10000, " JV("dk") " / 100 % 100, " JV("dk")
+    "    ELSE printf('%04d-%02d-%02d', " EV(9) " / 10000, " EV(9) " / 100 % 100, " EV(9)
     " % 100) END AS date,\n"
-    "  coalesce(" JV("dk") ", 0) AS date_key,\n"
-    "  " JV("pt") " AS pattern, " JV("ch") " AS channel,\n"
-    "  " JV("cl") " AS cluster,\n"
-    "  CASE WHEN " JV("cl") " IS NULL THEN NULL ELSE coalesce(" JV("cr") ", 'new') END AS "
+    "  coalesce(" EV(9) ", 0) AS date_key,\n"
+    "  CASE WHEN " EV(11) " > 0 THEN (SELECT path FROM pattern_files WHERE id = " EV(11)
+    ") || ':' || " EV(12) " END AS pattern,\n"
+    "  nullif(" EV(10) ", 0) AS channel,\n"
+    "  nullif(coalesce(" EV(19) ", 0), 0) AS cluster,\n"
+    "  CASE WHEN coalesce(" EV(19) ", 0) = 0 THEN NULL ELSE CASE coalesce(" EV(21) ", 0) "
+    "WHEN 0 THEN 'new' WHEN 1 THEN 'when=exact' WHEN 2 THEN 'when=prefix' WHEN 3 THEN "
+    "'when=one-empty' WHEN 4 THEN 'doc-date=exact' ELSE 'doc-date=prefix' END END AS "
     "cluster_rule\n"
     "  FROM documents d, json_each(d.event_data) j;\n",
     "CREATE VIEW IF NOT EXISTS sentences AS SELECT\n"
@@ -219,10 +240,20 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
                        "ingest into a new store)",
                        (int)version, STORE_SCHEMA_VERSION);
     }
+    /* the pieces make one script (a piece may end mid-statement: C strings over 4095 bytes
+     * are not portable) */
+    struct buf sql;
+    buf_init(&sql, 0);
     tumen_status st = TUMEN_OK;
     for (size_t i = 0; i < sizeof schema_sql / sizeof schema_sql[0] && st == TUMEN_OK; i++) {
-        st = exec(s, schema_sql[i], err);
+        st = buf_adds(&sql, schema_sql[i]);
     }
+    if (st != TUMEN_OK) {
+        buf_fini(&sql);
+        return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    st = exec(s, sql.data, err);
+    buf_fini(&sql);
     if (st != TUMEN_OK) {
         return st;
     }
@@ -251,6 +282,7 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     intern_init(&s->countries);
     intern_init(&s->pending);
     intern_init(&s->chans);
+    intern_init(&s->pfiles);
     cluster_cache_init(s);
     int ro = (flags & TUMEN_STORE_READONLY) != 0;
     /* a tumen_store belongs to one thread: no connection mutex */
@@ -347,6 +379,10 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
             st = prepare(s, &s->ins_code[1], "INSERT INTO channels(id,name) VALUES(?,?)", err);
         }
         if (st == TUMEN_OK) {
+            st = prepare(s, &s->ins_code[2], "INSERT INTO pattern_files(id,path) VALUES(?,?)",
+                         err);
+        }
+        if (st == TUMEN_OK) {
             st = load_codes(s, err);
         }
         if (st == TUMEN_OK) {
@@ -418,8 +454,9 @@ void tumen_store_free(tumen_store *s) {
     sqlite3_finalize(s->sel_all);
     sqlite3_finalize(s->put_cl);
     sqlite3_finalize(s->up_agg);
-    sqlite3_finalize(s->ins_code[0]);
-    sqlite3_finalize(s->ins_code[1]);
+    for (int k = 0; k < STORE_NCODES; k++) {
+        sqlite3_finalize(s->ins_code[k]);
+    }
     sqlite3_close(s->rdb);
     sqlite3_close(s->db);
     free(s->pevs);
@@ -427,6 +464,7 @@ void tumen_store_free(tumen_store *s) {
     free(s->term_set);
     intern_fini(&s->countries);
     intern_fini(&s->chans);
+    intern_fini(&s->pfiles);
     intern_fini(&s->pending);
     cluster_cache_fini(s);
     channel_table_free(s->channels);
@@ -437,14 +475,17 @@ void tumen_store_free(tumen_store *s) {
 
 /* ---- batches ------------------------------------------------------------------------------ */
 
-/* Reads the countries and channels tables into s->countries and s->chans (ids dense from 1,
+/* Reads the code tables into s->countries, s->chans and s->pfiles (ids dense from 1,
  * as this code writes them). */
 static tumen_status load_codes(tumen_store *s, tumen_error *err) {
-    static const char *const sql[2] = {"SELECT id, code FROM countries ORDER BY id",
-                                       "SELECT id, name FROM channels ORDER BY id"};
-    struct intern *t[2] = {&s->countries, &s->chans};
-    size_t *saved[2] = {&s->countries_saved, &s->chans_saved};
-    for (int k = 0; k < 2; k++) {
+    static const char *const sql[STORE_NCODES] = {"SELECT id, code FROM countries ORDER BY id",
+                                                  "SELECT id, name FROM channels ORDER BY id",
+                                                  "SELECT id, path FROM pattern_files ORDER BY id"};
+    static const char *const names[STORE_NCODES] = {"countries", "channels", "pattern_files"};
+    struct intern *t[STORE_NCODES] = {&s->countries, &s->chans, &s->pfiles};
+    size_t *saved[STORE_NCODES] = {&s->countries_saved, &s->chans_saved, &s->pfiles_saved};
+    s->pf_last = NULL;
+    for (int k = 0; k < STORE_NCODES; k++) {
         intern_fini(t[k]);
         intern_init(t[k]);
         sqlite3_stmt *q = NULL;
@@ -458,8 +499,7 @@ static tumen_status load_codes(tumen_store *s, tumen_error *err) {
             int64_t id = sqlite3_column_int64(q, 0);
             if (code == NULL || id != (int64_t)t[k]->n + 1) {
                 st = err_set(err, TUMEN_DB, s->path, 0, 0,
-                             "corrupt store: ids of table %s are not 1, 2, 3, ...",
-                             k ? "channels" : "countries");
+                             "corrupt store: ids of table %s are not 1, 2, 3, ...", names[k]);
                 break;
             }
             if (intern_add(t[k], code, strlen(code)) == TUMEN_NOID) {
@@ -489,9 +529,9 @@ static int cmp_cell(const void *a, const void *b) {
  * B-tree in order) and the countries and channels first met in it into s->cur. */
 static tumen_status agg_snapshot(tumen_store *s, tumen_error *err) {
     struct batch *b = s->cur;
-    struct intern *t[2] = {&s->countries, &s->chans};
-    size_t *saved[2] = {&s->countries_saved, &s->chans_saved};
-    for (int k = 0; k < 2; k++) {
+    struct intern *t[STORE_NCODES] = {&s->countries, &s->chans, &s->pfiles};
+    size_t *saved[STORE_NCODES] = {&s->countries_saved, &s->chans_saved, &s->pfiles_saved};
+    for (int k = 0; k < STORE_NCODES; k++) {
         size_t n = t[k]->n - *saved[k];
         if (n == 0) {
             continue;
@@ -695,6 +735,21 @@ void store_country(const char *code, char out[4]) {
     }
 }
 
+void store_country_raw(const char *v, size_t n, char out[4]) {
+    char actor[64];
+    if (!evscan_is_str(v)) {
+        memcpy(out, "---", 4);
+        return;
+    }
+    if (n < sizeof actor && memchr(v, '\\', n) == NULL) {
+        memcpy(actor, v, n);
+        actor[n] = '\0';
+    } else {
+        evscan_unescape(v, n, actor, sizeof actor);
+    }
+    store_country(actor, out);
+}
+
 static bool span_ok(const tumen_span *sp, size_t doclen) {
     return sp->length > 0 && sp->offset <= doclen && sp->length <= doclen - sp->offset;
 }
@@ -786,9 +841,13 @@ static tumen_status agg_add(tumen_store *s, const struct pev *p) {
     return TUMEN_OK;
 }
 
-/* ---- the event array (keys: docs/store.md) ---- */
+/* ---- the event array (positions: evscan.h, docs/store.md) ----
+ *
+ * put_event writes straight into the batch's buffer after one buf_reserve for the event's
+ * worst case: the encoder runs for every event stored, and per-piece appends cost more than
+ * the bytes. */
 
-static tumen_status put_int(struct buf *b, int64_t v) {
+static char *w_int(char *w, int64_t v) {
     char tmp[24];
     size_t n = sizeof tmp;
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
@@ -797,16 +856,18 @@ static tumen_status put_int(struct buf *b, int64_t v) {
         u /= 10;
     } while (u);
     if (v < 0) {
-        tmp[--n] = '-';
+        *w++ = '-';
     }
-    return buf_add(b, tmp + n, sizeof tmp - n);
+    memcpy(w, tmp + n, sizeof tmp - n);
+    return w + (sizeof tmp - n);
 }
 
-/* A double in the shortest of integer, 1 to 4 decimals, or %.17g that reads back exactly;
- * null when not finite. */
-static tumen_status put_num(struct buf *b, double v) {
+/* A double in the shortest of integer, 1 to 4 decimals, or %.17g that reads back exactly
+ * (at most 32 bytes); null when not finite. */
+static char *w_num(char *w, double v) {
     if (!isfinite(v)) {
-        return buf_add(b, "null", 4);
+        memcpy(w, "null", 4);
+        return w + 4;
     }
     static const double scale[5] = {1, 10, 100, 1000, 10000};
     for (int k = 0; k < 5; k++) {
@@ -814,7 +875,7 @@ static tumen_status put_num(struct buf *b, double v) {
         if (fabs(r) < 1e15 && r / scale[k] == v) {
             int64_t n = (int64_t)r;
             if (k == 0) {
-                return put_int(b, n);
+                return w_int(w, n);
             }
             uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
             char frac[8];
@@ -822,135 +883,205 @@ static tumen_status put_num(struct buf *b, double v) {
                 frac[i] = (char)('0' + u % 10);
                 u /= 10;
             }
-            tumen_status st = n < 0 ? buf_addc(b, '-') : TUMEN_OK;
-            st = st ? st : put_int(b, (int64_t)(u));
-            st = st ? st : buf_addc(b, '.');
-            return st ? st : buf_add(b, frac, (size_t)k);
+            if (n < 0) {
+                *w++ = '-';
+            }
+            w = w_int(w, (int64_t)u);
+            *w++ = '.';
+            memcpy(w, frac, (size_t)k);
+            return w + k;
         }
     }
-    return buf_printf(b, "%.17g", v);
+    int n = snprintf(w, 32, "%.17g", v);
+    return w + (n > 0 && n < 32 ? n : 0);
 }
 
-/* ,"k": */
-static tumen_status put_key(struct buf *b, const char *k) {
-    size_t n = strlen(k);
-    char tmp[16];
-    tmp[0] = ',';
-    tmp[1] = '"';
-    memcpy(tmp + 2, k, n);
-    tmp[n + 2] = '"';
-    tmp[n + 3] = ':';
-    return buf_add(b, tmp, n + 4);
-}
-
-static tumen_status put_str(struct buf *b, const char *k, const char *v) {
-    if (v == NULL || v[0] == '\0') {
-        return TUMEN_OK;
+/* A JSON string (at most 6 bytes per input byte, plus the quotes). */
+static char *w_str(char *w, const char *v, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    *w++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *w++ = (char)c;
+            continue;
+        }
+        *w++ = '\\';
+        switch (c) {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '\n': *w++ = 'n'; break;
+        case '\r': *w++ = 'r'; break;
+        case '\t': *w++ = 't'; break;
+        case '\b': *w++ = 'b'; break;
+        case '\f': *w++ = 'f'; break;
+        default:
+            memcpy(w, "u00", 3);
+            w[3] = hex[c >> 4];
+            w[4] = hex[c & 15];
+            w += 5;
+        }
     }
-    tumen_status st = put_key(b, k);
-    return st ? st : sink_json_string(b, v, strlen(v));
+    *w++ = '"';
+    return w;
 }
 
-static tumen_status put_span(tumen_store *s, struct buf *b, const char *k,
-                             const tumen_span *sp) {
-    if (!span_ok(sp, s->doc.len)) {
-        return TUMEN_OK;
+/* A string field, or 0 when empty. */
+static char *w_opt(char *w, const char *v, size_t n) {
+    if (n == 0) {
+        *w++ = '0';
+        return w;
     }
-    tumen_status st = put_key(b, k);
-    st = st ? st : buf_addc(b, '[');
-    st = st ? st : put_int(b, (int64_t)sp->offset);
-    st = st ? st : buf_addc(b, ',');
-    st = st ? st : put_int(b, (int64_t)(sp->offset + sp->length));
-    return st ? st : buf_addc(b, ']');
+    return w_str(w, v, n);
 }
 
-/* Appends event p, the document's event number idx, to the document's event array. The date
- * is kept as its key only ("dk"; the events view and readers make "YYYY[-MM[-DD]]" of it). */
+/* A span as start,length; 0,0 when absent or outside the document. */
+static char *w_span(char *w, const tumen_span *sp, size_t doclen) {
+    if (!span_ok(sp, doclen)) {
+        memcpy(w, "0,0", 3);
+        return w + 3;
+    }
+    w = w_int(w, (int64_t)sp->offset);
+    *w++ = ',';
+    return w_int(w, (int64_t)sp->length);
+}
+
+/* The id (1, 2, ...) of pattern file f in pattern_files, 0 on failure (*st set). */
+static uint64_t pattern_file_id(tumen_store *s, const char *f, tumen_status *st) {
+    if (s->pf_last && strcmp(s->pf_last, f) == 0) {
+        return s->pf_last_id; /* the coder's events mostly come from a few files in a row */
+    }
+    uint64_t id = code_id(&s->pfiles, f, UINT32_MAX - 1, st);
+    if (id) {
+        s->pf_last = intern_str(&s->pfiles, (uint32_t)(id - 1));
+        s->pf_last_id = id;
+    }
+    return id;
+}
+
+/* Appends event p, the document's event number idx, to the document's event array: the fields
+ * at their positions (evscan.h), trailing absent ones left out. */
 static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p, size_t idx) {
     const tumen_event *e = &p->ev;
-    const char *sc = p->sc, *tc = p->tc;
-    int stat = e->kind == TUMEN_KIND_STATISTIC;
-    tumen_status st = buf_add(b, "{\"n\":", 5);
-    st = st ? st : put_int(b, (int64_t)e->sentence);
-    if (p->sent_first != idx) { /* absent: the event is the first of its sentence */
-        st = st ? st : put_key(b, "sf");
-        st = st ? st : put_int(b, (int64_t)p->sent_first);
-    }
-    if (span_ok(&e->sent, s->doc.len)) {
-        st = st ? st : put_span(s, b, "S", &e->sent);
-    }
-    if (stat) {
-        st = st ? st : buf_add(b, ",\"k\":1", 6);
-    }
-    st = st ? st : put_str(b, "src", e->source[0] ? e->source : "---");
-    st = st ? st : put_str(b, "tgt", e->target[0] ? e->target : "---");
-    st = st ? st : put_str(b, "sc", sc);
-    st = st ? st : put_str(b, "tc", tc);
-    st = st ? st : put_span(s, b, "ss", &e->source_span);
-    st = st ? st : put_span(s, b, "ts", &e->target_span);
-    st = st ? st : put_str(b, "c", stat ? "--" : e->code);
-    if (!stat) {
-        st = st ? st : put_key(b, "g");
-        st = st ? st : put_num(b, e->goldstein);
-    }
-    st = st ? st : put_key(b, "q");
-    st = st ? st : put_int(b, stat ? 0 : e->quad);
-    if (e->symmetric) {
-        st = st ? st : buf_add(b, ",\"sym\":1", 8);
-    }
-    st = st ? st : put_span(s, b, "v", &e->verb);
-    st = st ? st : put_str(b, "m", tumen_modality_name(e->modality));
-    st = st ? st : put_str(b, "at", e->attributed_to);
-    st = st ? st : put_span(s, b, "cu", &e->cue);
-    if (e->probability >= 0 && !isnan(e->probability)) {
-        st = st ? st : put_key(b, "p");
-        st = st ? st : put_num(b, e->probability);
-    }
-    st = st ? st : put_span(s, b, "ps", &e->probability_words);
     const tumen_quantity *qt = &e->quantity;
+    int stat = e->kind == TUMEN_KIND_STATISTIC;
+    const char *src = e->source[0] ? e->source : "---";
+    const char *tgt = e->target[0] ? e->target : "---";
+    const char *code = stat ? "--" : e->code;
+    const char *chan = e->channel ? e->channel : "";
+    size_t lsrc = strlen(src), ltgt = strlen(tgt), lcode = strlen(code), lch = strlen(chan);
+    size_t lw = strlen(e->when), lat = strlen(e->attributed_to);
+    size_t lqu = qt->present ? strlen(qt->unit) : 0;
+    tumen_status st = TUMEN_OK;
+    uint64_t pf = e->pattern_file ? pattern_file_id(s, e->pattern_file, &st) : 0;
+    if (st != TUMEN_OK) {
+        return st;
+    }
+    size_t need = 1024 + 6 * (lsrc + ltgt + lcode + lch + lw + lat + lqu);
+    if ((st = buf_reserve(b, need)) != TUMEN_OK) {
+        return st;
+    }
+    size_t doclen = s->doc.len;
+    char *w0 = b->data + b->len, *w = w0;
+    char *keep = NULL; /* the end of the last field that is not absent */
+    *w++ = '[';
+    w = w_int(w, (int64_t)e->sentence);
+    *w++ = ',';
+    w = w_span(w, &e->sent, doclen);
+    *w++ = ',';
+    w = w_str(w, src, lsrc);
+    *w++ = ',';
+    w = w_str(w, tgt, ltgt);
+    *w++ = ',';
+    w = w_str(w, code, lcode);
+    *w++ = ',';
+    if (stat) {
+        *w++ = '0';
+    } else {
+        w = w_num(w, e->goldstein);
+    }
+    *w++ = ',';
+    w = w_int(w, stat ? 0 : e->quad);
+    *w++ = ',';
+    w = w_int(w, (int64_t)e->modality);
+    *w++ = ',';
+    w = w_int(w, p->date_key);
+    *w++ = ',';
+    w = w_opt(w, chan, lch);
+    *w++ = ',';
+    w = w_int(w, (int64_t)pf);
+    *w++ = ',';
+    w = w_int(w, pf ? (int64_t)e->pattern_line : 0);
+    *w++ = ',';
+    w = w_span(w, &e->source_span, doclen);
+    *w++ = ',';
+    w = w_span(w, &e->target_span, doclen);
+    *w++ = ',';
+    w = w_span(w, &e->verb, doclen);
+    keep = w;
+#define W_SEP() (*w++ = ',')
+#define W_KEEP(absent)                                                                          \
+    do {                                                                                        \
+        if (!(absent)) {                                                                        \
+            keep = w;                                                                           \
+        }                                                                                       \
+    } while (0)
+    W_SEP();
+    w = w_int(w, p->cluster);
+    W_SEP();
+    w = w_int(w, p->cluster ? (int64_t)p->bucket : 0);
+    W_SEP();
+    w = w_int(w, p->cluster ? p->cluster_rule : 0);
+    W_KEEP(p->cluster == 0);
+    W_SEP();
+    w = w_int(w, p->sent_first != idx ? (int64_t)p->sent_first + 1 : 0);
+    W_KEEP(p->sent_first == idx);
+    W_SEP();
+    *w++ = stat ? '1' : '0';
+    W_KEEP(!stat);
+    W_SEP();
+    *w++ = e->symmetric ? '1' : '0';
+    W_KEEP(!e->symmetric);
+    W_SEP();
+    w = w_opt(w, e->when, lw);
+    W_SEP();
+    w = w_span(w, &e->when_span, doclen);
+    W_KEEP(lw == 0 && !span_ok(&e->when_span, doclen));
+    W_SEP();
+    w = w_opt(w, e->attributed_to, lat);
+    W_SEP();
+    w = w_span(w, &e->cue, doclen);
+    W_KEEP(lat == 0 && !span_ok(&e->cue, doclen));
+    int has_p = e->probability >= 0 && !isnan(e->probability);
+    W_SEP();
+    w = has_p ? w_num(w, e->probability) : (memcpy(w, "-1", 2), w + 2);
+    W_SEP();
+    w = w_span(w, &e->probability_words, doclen);
+    W_KEEP(!has_p && !span_ok(&e->probability_words, doclen));
     if (qt->present) {
-        st = st ? st : put_key(b, "qv");
-        st = st ? st : put_num(b, qt->value);
-        if (qt->has_low) {
-            st = st ? st : put_key(b, "ql");
-            st = st ? st : put_num(b, qt->low);
-        }
-        st = st ? st : put_key(b, "qa");
-        st = st ? st : put_int(b, qt->approx != 0);
-        st = st ? st : put_str(b, "qb", qt->bound == TUMEN_BOUND_MAX   ? "max"
-                                        : qt->bound == TUMEN_BOUND_MIN ? "min"
-                                                                       : NULL);
-        st = st ? st : put_str(b, "qu", qt->unit);
-        st = st ? st : put_span(s, b, "qs", &qt->span);
+        W_SEP();
+        *w++ = '1';
+        W_SEP();
+        w = w_num(w, qt->value);
+        W_SEP();
+        w = qt->has_low ? w_num(w, qt->low) : (memcpy(w, "null", 4), w + 4);
+        W_SEP();
+        *w++ = qt->approx ? '1' : '0';
+        W_SEP();
+        *w++ = qt->bound == TUMEN_BOUND_MAX ? '1' : qt->bound == TUMEN_BOUND_MIN ? '2' : '0';
+        W_SEP();
+        w = w_opt(w, qt->unit, lqu);
+        W_SEP();
+        w = w_span(w, &qt->span, doclen);
+        keep = w;
     }
-    st = st ? st : put_str(b, "w", e->when);
-    st = st ? st : put_span(s, b, "ws", &e->when_span);
-    if (p->date_key) {
-        st = st ? st : put_key(b, "dk");
-        st = st ? st : put_int(b, p->date_key);
-    }
-    if (e->pattern_file) {
-        /* "file:line" */
-        st = st ? st : put_key(b, "pt");
-        st = st ? st : sink_json_string(b, e->pattern_file, strlen(e->pattern_file));
-        if (st == TUMEN_OK) {
-            b->len--; /* reopen the string: append ":line" */
-            st = buf_addc(b, ':');
-            st = st ? st : put_int(b, (int64_t)e->pattern_line);
-            st = st ? st : buf_addc(b, '"');
-        }
-    }
-    st = st ? st : put_str(b, "ch", e->channel);
-    if (p->cluster) {
-        st = st ? st : put_key(b, "cl");
-        st = st ? st : put_int(b, p->cluster);
-        st = st ? st : put_key(b, "kb"); /* the key's bucket, for load_bucket's filter */
-        st = st ? st : put_int(b, (int64_t)p->bucket);
-        if (strcmp(p->cluster_rule, "new") != 0) { /* absent: "new" */
-            st = st ? st : put_str(b, "cr", p->cluster_rule);
-        }
-    }
-    return st ? st : buf_addc(b, '}');
+#undef W_SEP
+#undef W_KEEP
+    w = keep;
+    *w++ = ']';
+    b->len += (size_t)(w - w0);
+    b->data[b->len] = '\0';
+    return TUMEN_OK;
 }
 
 static bool term_code(const char *c) {

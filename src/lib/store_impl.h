@@ -11,8 +11,21 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 3
-#define STORE_SCHEMA_VERSION_STR "3"
+#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION_STR "4"
+
+/* The code tables written from interned strings: countries, channels, pattern files. */
+#define STORE_NCODES 3
+
+/* How an event joined its cluster (events.cluster_rule, cluster.c). */
+enum cluster_rule {
+    CR_NEW,
+    CR_WHEN_EXACT,
+    CR_WHEN_PREFIX,
+    CR_ONE_EMPTY,
+    CR_DOC_EXACT,
+    CR_DOC_PREFIX
+};
 
 /* One event of the current document, copied at tumen_store_add_event. Pointers in ev point
  * into the document (borrowed until doc_end) or into the store's per-document arena. */
@@ -23,7 +36,7 @@ struct pev {
     int32_t date_key; /* yyyymmdd with 0 for missing parts, 0 if no date */
     int64_t cluster;  /* 0: not clustered */
     uint32_t sent_first; /* index in the document of the first event of the same sentence */
-    const char *cluster_rule;
+    int cluster_rule;        /* enum cluster_rule */
     const char *cluster_key; /* interned (s->cl_keys), NULL when not clustered */
     unsigned bucket;         /* its key's bucket (cluster_term) */
 };
@@ -114,9 +127,10 @@ struct batch {
     size_t ncells;
     struct wcl *cls;
     size_t ncls, cap_cls;
-    const char **codes[2]; /* new countries, channels: ids code_first[k], +1, ... */
-    size_t ncodes[2];
-    int64_t code_first[2];
+    const char **codes[STORE_NCODES]; /* new countries, channels, pattern files: ids
+                                       * code_first[k], +1, ... */
+    size_t ncodes[STORE_NCODES];
+    int64_t code_first[STORE_NCODES];
     struct batch *next;
 };
 
@@ -131,7 +145,7 @@ struct tumen_store {
     /* prepared statements: on rdb the ingest side's, on db the writer's (NULL read-only) */
     sqlite3_stmt *sel_doc, *sel_cl, *sel_all;
     sqlite3_stmt *ins_doc, *ins_terms, *put_cl, *up_agg;
-    sqlite3_stmt *ins_code[2]; /* countries, channels */
+    sqlite3_stmt *ins_code[STORE_NCODES]; /* countries, channels, pattern files */
     uint64_t *term_set;        /* hashes of the document's terms (put_term) */
     size_t term_cap;           /* power of two */
 
@@ -149,8 +163,10 @@ struct tumen_store {
     struct channel_table *channels;
     /* country and channel ids of aggregate keys: intern id i is table id i+1; the first
      * *_saved have gone into batches, the rest go into the next one */
-    struct intern countries, chans;
-    size_t countries_saved, chans_saved;
+    struct intern countries, chans, pfiles;
+    size_t countries_saved, chans_saved, pfiles_saved;
+    const char *pf_last; /* the pattern file of the last event (interned), and its id */
+    uint64_t pf_last_id;
     uint32_t country_memo[256]; /* direct-mapped memo of country ids: packed code + 1 */
     uint16_t country_memo_id[256];
 
@@ -226,6 +242,9 @@ void store_key_date(int32_t key, char out[11]);
 /* The country part of a CAMEO actor code: its first 3 letters ("PRKMIL" -> "PRK"), the
  * organisation of a Phoenix "IGO" code ("IGOUNO" -> "UNO"), "---" when unknown. */
 void store_country(const char *code, char out[4]);
+/* store_country of a raw actor-code element of an event array (evscan_elems: escaped, v[-1]
+ * the quote); "---" when it is not a string. */
+void store_country_raw(const char *v, size_t n, char out[4]);
 
 /* The doc_terms query (FTS5 MATCH) for documents with events of source a and target b
  * (either may be NULL; undirected: either way round) into out. doc_terms holds one term per

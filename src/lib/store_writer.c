@@ -15,12 +15,13 @@ struct batch *batch_new(tumen_store *s, int64_t first_event) {
         buf_reset(&b->terms);
         buf_reset(&b->texts);
         free(b->cells);
-        free(b->codes[0]);
-        free(b->codes[1]);
+        for (int k = 0; k < STORE_NCODES; k++) {
+            free(b->codes[k]);
+            b->codes[k] = NULL;
+            b->ncodes[k] = 0;
+        }
         b->cells = NULL;
-        b->codes[0] = b->codes[1] = NULL;
         b->ndocs = b->nevents = b->ncells = b->ncls = 0;
-        b->ncodes[0] = b->ncodes[1] = 0;
         b->next = NULL;
     } else if ((b = calloc(1, sizeof *b)) != NULL) {
         arena_init(&b->arena);
@@ -45,8 +46,9 @@ void batch_free(struct batch *b) {
     free(b->docs);
     free(b->cells);
     free(b->cls);
-    free(b->codes[0]);
-    free(b->codes[1]);
+    for (int k = 0; k < STORE_NCODES; k++) {
+        free(b->codes[k]);
+    }
     free(b);
 }
 
@@ -113,7 +115,7 @@ static tumen_status write_rows(tumen_store *s, const struct batch *b, tumen_erro
             st = step_done(s, q, "index document", err);
         }
     }
-    for (int k = 0; k < 2 && st == TUMEN_OK; k++) {
+    for (int k = 0; k < STORE_NCODES && st == TUMEN_OK; k++) {
         for (size_t i = 0; i < b->ncodes[k] && st == TUMEN_OK; i++) {
             sqlite3_stmt *q = s->ins_code[k];
             sqlite3_bind_int64(q, 1, b->code_first[k] + (int64_t)i);

@@ -130,6 +130,20 @@ tumen_status buf_add_grow(struct buf *b, const void *p, size_t n) {
     return TUMEN_OK;
 }
 
+tumen_status buf_reserve(struct buf *b, size_t n) {
+    if (n > b->max - b->len || b->len + n >= SIZE_MAX - 1) {
+        return TUMEN_LIMIT;
+    }
+    if (b->data && n < b->cap - b->len) {
+        return TUMEN_OK;
+    }
+    if (!grow((void **)&b->data, &b->cap, b->len + n + 1, 1)) {
+        return TUMEN_NOMEM;
+    }
+    b->data[b->len] = '\0';
+    return TUMEN_OK;
+}
+
 tumen_status buf_adds(struct buf *b, const char *s) {
     return buf_add(b, s, strlen(s));
 }

@@ -66,6 +66,9 @@ static inline tumen_status buf_addc(struct buf *b, char c) {
     }
     return buf_add_grow(b, &c, 1);
 }
+/* Makes room for n more bytes (and the NUL) without changing the contents, for writers that
+ * fill b->data + b->len directly and then advance b->len; TUMEN_LIMIT past the cap. */
+tumen_status buf_reserve(struct buf *b, size_t n);
 tumen_status buf_adds(struct buf *b, const char *s);
 tumen_status buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
