@@ -30,9 +30,23 @@ static const char *const econ_codes[] = {"061", "0311", "0313", "014", "071",
                                          "0211", "0231", "0331"};
 static const char *const mil_codes[] = {"062", "072", "074", "0312", "0332", "0212", "0232"};
 
+/* A code of at most 7 bytes as one integer (0 for a longer one), so that the lists compare
+ * as integers: cluster_family runs for every event stored. */
+static uint64_t pack_code(const char *c) {
+    uint64_t v = 0;
+    for (int i = 0; c[i]; i++) {
+        if (i == 7) {
+            return 0;
+        }
+        v |= (uint64_t)(unsigned char)c[i] << (8 * i);
+    }
+    return v;
+}
+
 static bool in_list(const char *code, const char *const *list, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(code, list[i]) == 0) {
+    uint64_t v = pack_code(code);
+    for (size_t i = 0; v && i < n; i++) {
+        if (v == pack_code(list[i])) {
             return true;
         }
     }
@@ -176,16 +190,19 @@ static int32_t *bucket_head(tumen_store *s, uint32_t key, uint32_t tag, int crea
 
 static tumen_status bucket_push(tumen_store *s, int32_t i) {
     struct cl *c = &s->cls[i];
-    int32_t *h = bucket_head(s, c->key, time_tag(c->time, strlen(c->time)), 1);
+    uint32_t tag = time_tag(c->time, strlen(c->time));
+    int32_t *h = bucket_head(s, c->key, tag, 1);
     if (h == NULL) {
         return TUMEN_NOMEM;
     }
+    s->cl_keyinfo[c->key].short_times += tag <= 1;
     c->next_b = *h >= 0 ? *h : -1;
     *h = i;
     return TUMEN_OK;
 }
 
 static void bucket_unlink(tumen_store *s, int32_t i, uint32_t tag) {
+    s->cl_keyinfo[s->cls[i].key].short_times -= tag <= 1;
     int32_t *head = bucket_head(s, s->cls[i].key, tag, 0);
     for (int32_t *h = head; h && *h >= 0; h = &s->cls[*h].next_b) {
         if (*h == i) {
@@ -639,8 +656,10 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
         }
     } else {
         consider_bucket(s, k, tag, t, tlen, &ch); /* same year: exact or prefix */
-        consider_bucket(s, k, 1, t, tlen, &ch);   /* short times: prefix */
-        consider_bucket(s, k, 0, t, tlen, &ch);   /* no time: one empty */
+        if (s->cl_keyinfo[k].short_times) {
+            consider_bucket(s, k, 1, t, tlen, &ch); /* short times: prefix */
+            consider_bucket(s, k, 0, t, tlen, &ch); /* no time: one empty */
+        }
     }
     struct cl *c;
     if (ch.best < 0) {

@@ -59,6 +59,8 @@ struct cl {
 /* What a cluster key stands for, once per distinct key. */
 struct cl_key {
     int32_t head;   /* first cluster of the key, -1 */
+    uint32_t short_times; /* its clusters with a time of 0 to 3 bytes (bucket tags 0 and 1):
+                           * most keys have none, and their assignment skips those buckets */
     char src[4], tgt[4], family[32], channel[40], mode[2];
     int symmetric;
 };

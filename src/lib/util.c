@@ -200,17 +200,24 @@ void intern_init(struct intern *t) {
     arena_init(&t->arena);
 }
 
+/* A slot: the id + 1 in the low 32 bits (0: empty) and the string's hash's high 32 bits in
+ * the high ones, so that a probe rejects another string without reading it. */
+static inline uint64_t intern_slot(uint64_t h, uint32_t id) {
+    return (h & 0xffffffff00000000ull) | ((uint64_t)id + 1);
+}
+
 static bool intern_rehash(struct intern *t, size_t nslots) {
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    uint64_t *slots = calloc(nslots, sizeof *slots);
     if (slots == NULL) {
         return false;
     }
     for (size_t id = 0; id < t->n; id++) {
-        size_t i = hash_bytes(t->strs[id], t->lens[id]) & (nslots - 1);
+        uint64_t h = hash_bytes(t->strs[id], t->lens[id]);
+        size_t i = (size_t)h & (nslots - 1);
         while (slots[i] != 0) {
             i = (i + 1) & (nslots - 1);
         }
-        slots[i] = (uint32_t)id + 1;
+        slots[i] = intern_slot(h, (uint32_t)id);
     }
     free(t->slots);
     t->slots = slots;
@@ -218,28 +225,39 @@ static bool intern_rehash(struct intern *t, size_t nslots) {
     return true;
 }
 
-uint32_t intern_find(const struct intern *t, const char *s, size_t n) {
-    if (t->nslots == 0) {
-        return TUMEN_NOID;
-    }
-    size_t i = hash_bytes(s, n) & (t->nslots - 1);
+/* The slot index of s[0..n) (hash h): where it is, or the empty slot where it would go. */
+static size_t intern_probe(const struct intern *t, const char *s, size_t n, uint64_t h) {
+    uint64_t tag = h & 0xffffffff00000000ull;
+    size_t i = (size_t)h & (t->nslots - 1);
     for (;;) {
-        uint32_t v = t->slots[i];
+        uint64_t v = t->slots[i];
         if (v == 0) {
-            return TUMEN_NOID;
+            return i;
         }
-        uint32_t id = v - 1;
-        if (t->lens[id] == n && memcmp(t->strs[id], s, n) == 0) {
-            return id;
+        uint32_t id = (uint32_t)v - 1;
+        if ((v & 0xffffffff00000000ull) == tag && t->lens[id] == n &&
+            memcmp(t->strs[id], s, n) == 0) {
+            return i;
         }
         i = (i + 1) & (t->nslots - 1);
     }
 }
 
+uint32_t intern_find(const struct intern *t, const char *s, size_t n) {
+    if (t->nslots == 0) {
+        return TUMEN_NOID;
+    }
+    uint64_t v = t->slots[intern_probe(t, s, n, hash_bytes(s, n))];
+    return v ? (uint32_t)v - 1 : TUMEN_NOID;
+}
+
 uint32_t intern_add(struct intern *t, const char *s, size_t n) {
-    uint32_t id = intern_find(t, s, n);
-    if (id != TUMEN_NOID) {
-        return id;
+    uint64_t h = hash_bytes(s, n);
+    if (t->nslots) {
+        uint64_t v = t->slots[intern_probe(t, s, n, h)];
+        if (v) {
+            return (uint32_t)v - 1;
+        }
     }
     if (t->n >= UINT32_MAX - 1 || n > UINT32_MAX) {
         return TUMEN_NOID;
@@ -262,15 +280,11 @@ uint32_t intern_add(struct intern *t, const char *s, size_t n) {
     if (copy == NULL) {
         return TUMEN_NOID;
     }
-    id = (uint32_t)t->n;
+    uint32_t id = (uint32_t)t->n;
     t->strs[id] = copy;
     t->lens[id] = (uint32_t)n;
     t->n++;
-    size_t i = hash_bytes(s, n) & (t->nslots - 1);
-    while (t->slots[i] != 0) {
-        i = (i + 1) & (t->nslots - 1);
-    }
-    t->slots[i] = id + 1;
+    t->slots[intern_probe(t, s, n, h)] = intern_slot(h, id);
     return id;
 }
 

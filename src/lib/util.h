@@ -77,7 +77,7 @@ void buf_fini(struct buf *b);
 
 /* ---- string interning: bytes -> dense uint32 id ---- */
 struct intern {
-    uint32_t *slots; /* id+1, 0 = empty */
+    uint64_t *slots; /* id+1 | hash's high 32 bits << 32; 0 = empty */
     size_t nslots;
     const char **strs; /* id -> NUL-terminated string (arena) */
     uint32_t *lens;
