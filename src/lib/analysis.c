@@ -10,7 +10,6 @@
 #include "evscan.h"
 #include "sink.h"
 
-#include <jansson.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -468,8 +467,8 @@ static bool date_bound(const char *s, int upper, int32_t *key) {
  * extracts every column with its own JSON parse, which costs tens of microseconds per event
  * when all columns are wanted. Pass 1 reads the candidate documents (those of the dyad,
  * through doc_terms), filters their events on the raw text (evscan) and sorts references to
- * them by date; pass 2 reads the documents of the first `limit` references again and parses
- * only those events (jansson). */
+ * them by date; pass 2 reads the documents of the first `limit` references again and decodes
+ * only those events. */
 
 struct ev_ref {
     int32_t date_key;
@@ -628,8 +627,38 @@ static bool doc_cache_get(struct doc_cache *c, sqlite3_stmt *qd, int64_t doc) {
     return ok;
 }
 
+/* The path of pattern_files row id, through a memo of the last one (an export names the
+ * same few dictionary files millions of times); NULL for none or on a read error. */
+struct pattern_names {
+    sqlite3_stmt *q; /* SELECT path FROM pattern_files WHERE id = ?1 */
+    long long id;    /* of path; 0: none yet */
+    struct buf path;
+};
+
+static const char *pattern_path(struct pattern_names *pn, long long id) {
+    if (id <= 0) {
+        return NULL;
+    }
+    if (id == pn->id) {
+        return pn->path.data;
+    }
+    pn->id = 0;
+    buf_reset(&pn->path);
+    sqlite3_reset(pn->q);
+    sqlite3_bind_int64(pn->q, 1, id);
+    if (sqlite3_step(pn->q) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(pn->q, 0);
+        if (p != NULL && buf_adds(&pn->path, p) == TUMEN_OK) {
+            pn->id = id;
+        }
+    }
+    sqlite3_reset(pn->q);
+    return pn->id ? pn->path.data : NULL;
+}
+
 /* Calls fn with the evidence of event ref r (pass 2). */
-static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc, sqlite3_stmt *qp,
+static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc,
+                         struct pattern_names *pn,
                          struct doc_cache *cache, const struct ev_ref *r, struct arena *ar,
                          tumen_evidence_fn fn, void *ctx, tumen_error *err) {
     struct doc_cache *dc = &cache[(uint64_t)r->doc % DOC_CACHE];
@@ -693,21 +722,14 @@ static tumen_status emit(tumen_store *s, sqlite3_stmt *qd, sqlite3_stmt *qc, sql
     e.quantity_text = span_text(ar, v, l, EV_QS_START, text, len);
     e.when = str_el(ar, v[EV_W], l[EV_W]);
     e.pattern = "";
-    long long pf = evscan_intv(v[EV_PF], l[EV_PF], 0);
-    if (pf > 0) {
-        sqlite3_reset(qp);
-        sqlite3_bind_int64(qp, 1, pf);
-        if (sqlite3_step(qp) == SQLITE_ROW) {
-            const char *path = (const char *)sqlite3_column_text(qp, 0);
-            size_t pl = path ? strlen(path) : 0;
-            char *t = arena_alloc(ar, pl + 24);
-            if (t != NULL) {
-                snprintf(t, pl + 24, "%s:%lld", path ? path : "",
-                         evscan_intv(v[EV_PL], l[EV_PL], 0));
-                e.pattern = t;
-            }
+    const char *path = pattern_path(pn, evscan_intv(v[EV_PF], l[EV_PF], 0));
+    if (path != NULL) {
+        size_t pl = strlen(path);
+        char *t = arena_alloc(ar, pl + 24);
+        if (t != NULL) {
+            snprintf(t, pl + 24, "%s:%lld", path, evscan_intv(v[EV_PL], l[EV_PL], 0));
+            e.pattern = t;
         }
-        sqlite3_reset(qp);
     }
     if (e.cluster) {
         /* a merged cluster has a row; an event alone is a cluster of one */
@@ -832,9 +854,12 @@ tumen_status tumen_store_events(tumen_store *s, const tumen_events_query *q, tum
             buf_init(&cache[i].meta[k], 0);
         }
     }
+    struct pattern_names pn = {qp, 0, {0}};
+    buf_init(&pn.path, 0);
     for (size_t i = 0; st == TUMEN_OK && i < n; i++) {
-        st = emit(s, qd, qc, qp, cache, &refs[i], &ar, fn, ctx, err);
+        st = emit(s, qd, qc, &pn, cache, &refs[i], &ar, fn, ctx, err);
     }
+    buf_fini(&pn.path);
     doc_cache_free(cache);
     arena_fini(&ar);
     if (txn) {

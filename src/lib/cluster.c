@@ -339,11 +339,8 @@ static void val_str(const char *v, size_t n, char *out, size_t cap) {
 static size_t stored_key(const char *const *v, const size_t *l, tumen_event *e, char a[4],
                          char b[4], char chbuf[64], char key[160]) {
     memset(e, 0, sizeof *e);
-    char actor[64];
-    val_str(v[EV_SRC], l[EV_SRC], actor, sizeof actor);
-    store_country(actor, a);
-    val_str(v[EV_TGT], l[EV_TGT], actor, sizeof actor);
-    store_country(actor, b);
+    store_country_raw(v[EV_SRC], l[EV_SRC], a);
+    store_country_raw(v[EV_TGT], l[EV_TGT], b);
     e->symmetric = evscan_intv(v[EV_SYM], l[EV_SYM], 0) != 0;
     val_str(v[EV_CODE], l[EV_CODE], e->code, sizeof e->code);
     e->kind = evscan_intv(v[EV_K], l[EV_K], 0) == 1 ? TUMEN_KIND_STATISTIC : TUMEN_KIND_EVENT;

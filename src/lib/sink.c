@@ -7,13 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-tumen_status sink_json_string(struct buf *b, const char *s, size_t n) {
+size_t sink_json_escape(unsigned char c, char out[6]) {
     static const char hex[] = "0123456789abcdef";
+    out[0] = '\\';
+    switch (c) {
+    case '"': out[1] = '"'; return 2;
+    case '\\': out[1] = '\\'; return 2;
+    case '\n': out[1] = 'n'; return 2;
+    case '\r': out[1] = 'r'; return 2;
+    case '\t': out[1] = 't'; return 2;
+    case '\b': out[1] = 'b'; return 2;
+    case '\f': out[1] = 'f'; return 2;
+    default:
+        memcpy(out + 1, "u00", 3);
+        out[4] = hex[c >> 4];
+        out[5] = hex[c & 15];
+        return 6;
+    }
+}
+
+tumen_status sink_json_string(struct buf *b, const char *s, size_t n) {
     tumen_status st = buf_addc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n && st == TUMEN_OK; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (!SINK_JSON_ESCAPED(c)) {
             run++;
             continue;
         }
@@ -24,25 +42,8 @@ tumen_status sink_json_string(struct buf *b, const char *s, size_t n) {
                 break;
             }
         }
-        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        size_t el = 2;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            el = 6;
-        }
-        st = buf_add(b, esc, el);
+        char esc[6];
+        st = buf_add(b, esc, sink_json_escape(c, esc));
     }
     if (st == TUMEN_OK && run) {
         st = buf_add(b, s + n - run, run);

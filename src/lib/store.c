@@ -658,6 +658,8 @@ tumen_status tumen_store_doc_begin(tumen_store *s, const tumen_doc *doc, int *is
     return TUMEN_OK;
 }
 
+static uint32_t pattern_file_id(tumen_store *s, const char *f, tumen_status *st);
+
 int tumen_store_add_event(void *store, const tumen_event *ev) {
     tumen_store *s = store;
     if (!s->doc_open || !s->doc_new) {
@@ -675,11 +677,12 @@ int tumen_store_add_event(void *store, const tumen_event *ev) {
     p->ev.doc_id = s->doc.id;
     p->ev.doc_text = s->doc.text;
     p->ev.date = s->doc.date;
-    p->ev.pattern_file = NULL;
+    p->ev.pattern_file = NULL; /* the caller's string; the event keeps its id */
     if (ev->pattern_file) {
-        p->ev.pattern_file = arena_strndup(&s->arena, ev->pattern_file, strlen(ev->pattern_file));
-        if (p->ev.pattern_file == NULL) {
-            s->ev_status = TUMEN_NOMEM;
+        tumen_status pst = TUMEN_OK;
+        p->pf_id = pattern_file_id(s, ev->pattern_file, &pst);
+        if (p->pf_id == 0) {
+            s->ev_status = pst;
             return 1;
         }
     }
@@ -896,30 +899,15 @@ static char *w_num(char *w, double v) {
     return w + (n > 0 && n < 32 ? n : 0);
 }
 
-/* A JSON string (at most 6 bytes per input byte, plus the quotes). */
+/* A JSON string (at most 6 bytes per input byte, plus the quotes; sink_json_escape). */
 static char *w_str(char *w, const char *v, size_t n) {
-    static const char hex[] = "0123456789abcdef";
     *w++ = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)v[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (SINK_JSON_ESCAPED(c)) {
+            w += sink_json_escape(c, w);
+        } else {
             *w++ = (char)c;
-            continue;
-        }
-        *w++ = '\\';
-        switch (c) {
-        case '"': *w++ = '"'; break;
-        case '\\': *w++ = '\\'; break;
-        case '\n': *w++ = 'n'; break;
-        case '\r': *w++ = 'r'; break;
-        case '\t': *w++ = 't'; break;
-        case '\b': *w++ = 'b'; break;
-        case '\f': *w++ = 'f'; break;
-        default:
-            memcpy(w, "u00", 3);
-            w[3] = hex[c >> 4];
-            w[4] = hex[c & 15];
-            w += 5;
         }
     }
     *w++ = '"';
@@ -947,16 +935,16 @@ static char *w_span(char *w, const tumen_span *sp, size_t doclen) {
 }
 
 /* The id (1, 2, ...) of pattern file f in pattern_files, 0 on failure (*st set). */
-static uint64_t pattern_file_id(tumen_store *s, const char *f, tumen_status *st) {
+static uint32_t pattern_file_id(tumen_store *s, const char *f, tumen_status *st) {
     if (s->pf_last && strcmp(s->pf_last, f) == 0) {
         return s->pf_last_id; /* the coder's events mostly come from a few files in a row */
     }
     uint64_t id = code_id(&s->pfiles, f, UINT32_MAX - 1, st);
     if (id) {
         s->pf_last = intern_str(&s->pfiles, (uint32_t)(id - 1));
-        s->pf_last_id = id;
+        s->pf_last_id = (uint32_t)id;
     }
-    return id;
+    return (uint32_t)id;
 }
 
 /* Appends event p, the document's event number idx, to the document's event array: the fields
@@ -972,13 +960,10 @@ static tumen_status put_event(tumen_store *s, struct buf *b, const struct pev *p
     size_t lsrc = strlen(src), ltgt = strlen(tgt), lcode = strlen(code), lch = strlen(chan);
     size_t lw = strlen(e->when), lat = strlen(e->attributed_to);
     size_t lqu = qt->present ? strlen(qt->unit) : 0;
-    tumen_status st = TUMEN_OK;
-    uint64_t pf = e->pattern_file ? pattern_file_id(s, e->pattern_file, &st) : 0;
-    if (st != TUMEN_OK) {
-        return st;
-    }
+    uint32_t pf = p->pf_id;
     size_t need = 1024 + 6 * (lsrc + ltgt + lcode + lch + lw + lat + lqu);
-    if ((st = buf_reserve(b, need)) != TUMEN_OK) {
+    tumen_status st = buf_reserve(b, need);
+    if (st != TUMEN_OK) {
         return st;
     }
     size_t doclen = s->doc.len;

@@ -37,6 +37,7 @@ struct pev {
     int64_t cluster;  /* 0: not clustered */
     uint32_t sent_first; /* index in the document of the first event of the same sentence */
     int cluster_rule;        /* enum cluster_rule */
+    uint32_t pf_id;          /* pattern_files id of ev.pattern_file, 0 for none */
     const char *cluster_key; /* interned (s->cl_keys), NULL when not clustered */
     unsigned bucket;         /* its key's bucket (cluster_term) */
 };
@@ -168,7 +169,7 @@ struct tumen_store {
     struct intern countries, chans, pfiles;
     size_t countries_saved, chans_saved, pfiles_saved;
     const char *pf_last; /* the pattern file of the last event (interned), and its id */
-    uint64_t pf_last_id;
+    uint32_t pf_last_id;
     uint32_t country_memo[256]; /* direct-mapped memo of country ids: packed code + 1 */
     uint16_t country_memo_id[256];
 
