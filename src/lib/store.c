@@ -61,7 +61,7 @@ static bool sha256_hex(const void *data, size_t len, char out[65]) {
 static const char *const schema_sql[] = {
     "CREATE TABLE IF NOT EXISTS documents(\n"
     "  id INTEGER PRIMARY KEY,\n"
-    "  hash TEXT NOT NULL UNIQUE,\n"
+    "  hash TEXT NOT NULL,\n"
     "  doc_id TEXT, date TEXT, title TEXT, url TEXT,\n"
     "  text TEXT NOT NULL, bytes INTEGER NOT NULL,\n"
     "  events INTEGER NOT NULL, sentences INTEGER NOT NULL,\n"
@@ -188,6 +188,11 @@ void store_norm_date(const char *in, char out[11], int32_t *key) {
     *key = k;
 }
 
+/* The index documents are looked up by (doc_begin, sel_doc): the first 16 hex digits of the
+ * content hash are as selective as the whole and a quarter of its size. */
+#define HASH_INDEX_SQL                                                                         \
+    "CREATE INDEX IF NOT EXISTS documents_hash ON documents(substr(hash, 1, 16))"
+
 static tumen_status exec(tumen_store *s, const char *sql, tumen_error *err) {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
         return store_db_error(s, err, sql);
@@ -260,7 +265,29 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     /* an empty store: every cluster that will exist is made (and cached) by this process */
     s->cl_complete = query_int(s, "SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0;
     s->fresh = s->cl_complete;
+    /* the hash index of a store being filled from empty is built when the ingest ends
+     * (hash_index): content hashes are random, so keeping it up to date would rewrite most of
+     * its pages in every batch */
+    st = exec(s, s->fresh ? "DROP INDEX IF EXISTS documents_hash" : HASH_INDEX_SQL, err);
+    s->hash_index = !s->fresh;
+    if (st != TUMEN_OK) {
+        return st;
+    }
     return exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err);
+}
+
+/* Builds the documents' hash index if this store has put it off (a fresh store), once the
+ * writer has written every queued batch. */
+static tumen_status hash_index(tumen_store *s, tumen_error *err) {
+    if (s->hash_index || (s->flags & TUMEN_STORE_READONLY)) {
+        return TUMEN_OK;
+    }
+    tumen_status st = writer_drain(s, err);
+    if (st == TUMEN_OK) {
+        st = exec(s, HASH_INDEX_SQL, err);
+    }
+    s->hash_index = st == TUMEN_OK;
+    return st;
 }
 
 static tumen_status load_codes(tumen_store *s, tumen_error *err);
@@ -277,6 +304,7 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
     s->batch_docs = 10000;
     s->batch_events = 50000;
     s->fresh_max = 4000000;
+    s->hash_index = 1; /* until create_schema finds the store empty */
     s->cl_cache_max = 4000000; /* about 100 bytes each */
     arena_init(&s->arena);
     intern_init(&s->countries);
@@ -329,7 +357,11 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
         }
         if (st == TUMEN_OK) {
             sqlite3_busy_timeout(s->rdb, 10000);
-            st = prepare_on(s, s->rdb, &s->sel_doc, "SELECT id FROM documents WHERE hash=?",
+            /* "+hash": with a plain "hash = ?1" SQLite substitutes ?1 into the indexed
+             * expression and then cannot use the index */
+            st = prepare_on(s, s->rdb, &s->sel_doc,
+                            "SELECT id FROM documents WHERE substr(hash, 1, 16) = "
+                            "substr(?1, 1, 16) AND +hash = ?1",
                             err);
         }
         if (st == TUMEN_OK) {
@@ -445,6 +477,11 @@ void tumen_store_free(tumen_store *s) {
     }
     /* batches handed to the writer are written; the one being filled is dropped */
     writer_stop(s);
+    if (s->db && !s->failed) {
+        /* an ingest that ended without a flush; if this fails too, the next writable open
+         * builds the index */
+        (void)hash_index(s, NULL);
+    }
     batch_free(s->cur);
     batch_free(s->spare);
     sqlite3_finalize(s->sel_doc);
@@ -603,6 +640,9 @@ tumen_status tumen_store_flush(tumen_store *s, tumen_error *err) {
     tumen_status st = batch_close(s, err);
     if (st == TUMEN_OK) {
         st = writer_drain(s, err);
+    }
+    if (st == TUMEN_OK) {
+        st = hash_index(s, err);
     }
     return st;
 }
@@ -1264,8 +1304,12 @@ static tumen_status batch_add(tumen_store *s, tumen_error *err) {
     bt->nevents += s->npevs;
     s->next_event_id += (int64_t)s->npevs;
     if (s->fresh && s->pending.n > s->fresh_max) {
-        /* memory: from here on, committed documents are looked up in the store, and the set
-         * shrinks to the batches in flight at the next reap */
+        /* memory: from here on, committed documents are looked up in the store (by its hash
+         * index, built now), and the set shrinks to the batches in flight at the next reap */
+        tumen_status hs = hash_index(s, err);
+        if (hs != TUMEN_OK) {
+            return hs;
+        }
         s->fresh = 0;
     }
     return TUMEN_OK;

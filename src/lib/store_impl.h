@@ -180,6 +180,7 @@ struct tumen_store {
     struct intern pending; /* hashes of the documents in cur and in queued batches; of every
                             * document this process stored when the store was empty at open */
     int fresh;             /* the store was empty at open: every document in it is ours */
+    int hash_index;        /* documents_hash exists (a fresh store builds it at the end) */
     size_t fresh_max;      /* hashes a fresh store keeps (about 100 bytes each) before it
                             * looks committed documents up like any other store */
 

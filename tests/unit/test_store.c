@@ -233,6 +233,22 @@ static size_t doc_a_events(tumen_event *ev) {
     return n;
 }
 
+/* Whether the query plan of the ingest side's document lookup uses the hash index. */
+static bool lookup_uses_hash_index(const char *path, tumen_store *s) {
+    char sql[512], plan[256];
+    snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", sqlite3_sql(s->sel_doc));
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    plan[0] = '\0';
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+        snprintf(plan, sizeof plan, "%s", (const char *)sqlite3_column_text(q, 3));
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return strstr(plan, "USING INDEX documents_hash") != NULL;
+}
+
 TEST(store_ingest_dedup) {
     char path[512];
     db_path(path, sizeof path, "dedup.db");
@@ -258,9 +274,11 @@ TEST(store_ingest_dedup) {
     ASSERT_EQ_UINT(clusters, 0); /* three events, each its own story: nothing merged */
     tumen_store_free(s);
 
-    /* re-open: still a no-op, and the columns hold what we stored */
+    /* re-open: still a no-op (found by the hash index, built when the first ingest ended),
+     * and the columns hold what we stored */
     s = open_store(path);
     ASSERT_TRUE(s != NULL);
+    ASSERT_TRUE(lookup_uses_hash_index(path, s));
     ASSERT_EQ_INT(add_doc(s, "a", "2025-01-02", doc_a, ev, n), 0);
     ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
     tumen_store_free(s);
@@ -367,11 +385,15 @@ TEST(store_read_while_writing) {
 
 TEST(store_fresh_limit) {
     /* a store empty at open deduplicates from memory until fresh_max hashes, then through
-     * the store; documents before and after the switch are both recognised */
+     * the store, by the hash index it builds at that point; documents before and after the
+     * switch are both recognised */
     char path[512];
     db_path(path, sizeof path, "fresh.db");
     tumen_store *s = open_store(path);
     ASSERT_TRUE(s != NULL);
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                  "'documents_hash'"),
+                  0); /* put off while the store fills from empty */
     s->fresh_max = 2;
     tumen_store_set_batch(s, 1, 0);
     static const char *const texts[5] = {"Russia met North Korea.", "China met Russia.",
@@ -384,6 +406,7 @@ TEST(store_fresh_limit) {
         ASSERT_EQ_INT(add_doc(s, id, "2023-05-01", texts[i], &e, 1), 1);
     }
     ASSERT_FALSE(s->fresh);
+    ASSERT_TRUE(lookup_uses_hash_index(path, s));
     for (int i = 0; i < 5; i++) {
         tumen_event e = make_event(texts[i], 1, texts[i], "RUS", "PRK", "040", "");
         ASSERT_EQ_INT(add_doc(s, "again", "2023-05-01", texts[i], &e, 1), 0);
@@ -392,6 +415,18 @@ TEST(store_fresh_limit) {
     ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
     tumen_store_free(s);
     ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM documents"), 5);
+    /* a store whose first ingest was killed before it built the index gets it at the next
+     * writable open */
+    sqlite3 *db = NULL;
+    ASSERT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    ASSERT_EQ_INT(sqlite3_exec(db, "DROP INDEX documents_hash", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    ASSERT_TRUE(lookup_uses_hash_index(path, s));
+    tumen_event e = make_event(texts[0], 1, texts[0], "RUS", "PRK", "040", "");
+    ASSERT_EQ_INT(add_doc(s, "again", "2023-05-01", texts[0], &e, 1), 0);
+    tumen_store_free(s);
 }
 
 TEST(store_other_writer) {
