@@ -235,6 +235,11 @@ void writer_stop(tumen_store *s);
  * returns; a no-op without a writer. */
 void store_sync(tumen_store *s);
 
+/* store_rows.c: registers on db the table-valued functions tumen_batch_cells(?1) and
+ * tumen_batch_clusters(?1), which read a batch bound with sqlite3_bind_pointer (pointer
+ * type "tumen_batch"; borrowed for the statement's steps). Returns an SQLite result code. */
+int store_rows_register(sqlite3 *db);
+
 /* Formats an SQLite error into err with the store path. Returns TUMEN_DB. */
 tumen_status store_db_error(tumen_store *s, tumen_error *err, const char *what);
 

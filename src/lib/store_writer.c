@@ -123,42 +123,13 @@ static tumen_status write_rows(tumen_store *s, const struct batch *b, tumen_erro
             st = step_done(s, q, "write code tables", err);
         }
     }
-    for (size_t i = 0; i < b->ncells && st == TUMEN_OK; i++) {
-        const struct agg_cell *c = &b->cells[i];
-        sqlite3_stmt *q = s->up_agg;
-        sqlite3_bind_int64(q, 1, (sqlite3_int64)c->key);
-        sqlite3_bind_int64(q, 2, c->events);
-        sqlite3_bind_double(q, 3, c->gsum);
-        sqlite3_bind_double(q, 4, c->coop);
-        sqlite3_bind_double(q, 5, c->conflict);
-        st = step_done(s, q, "update agg_cells", err);
-    }
-    for (size_t i = 0; i < b->ncls && st == TUMEN_OK; i++) {
-        const struct wcl *c = &b->cls[i];
-        sqlite3_stmt *q = s->put_cl;
-        char first[11], last[11];
-        store_key_date(c->first_key, first);
-        store_key_date(c->last_key, last);
-        sqlite3_bind_int64(q, 1, c->id);
-        sqlite3_bind_text(q, 2, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, c->term, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 4, c->src, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 5, c->tgt, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 6, c->symmetric);
-        sqlite3_bind_text(q, 7, c->family, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 8, c->channel, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 9, c->mode, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 10, c->code, -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 11, c->quad);
-        bind_opt(q, 12, c->time);
-        bind_opt(q, 13, first);
-        bind_opt(q, 14, last);
-        sqlite3_bind_int(q, 15, c->first_key);
-        sqlite3_bind_int(q, 16, c->last_key);
-        sqlite3_bind_int64(q, 17, c->mentions);
-        sqlite3_bind_int64(q, 18, c->sources);
-        sqlite3_bind_int64(q, 19, c->first_event);
-        st = step_done(s, q, "write cluster", err);
+    /* cells and clusters: one statement each over the batch (store_rows.c) */
+    sqlite3_stmt *rows[2] = {s->up_agg, s->put_cl};
+    static const char *const what[2] = {"update agg_cells", "write clusters"};
+    for (int k = 0; k < 2 && st == TUMEN_OK; k++) {
+        sqlite3_bind_pointer(rows[k], 1, (void *)b, "tumen_batch", NULL);
+        st = step_done(s, rows[k], what[k], err);
+        sqlite3_clear_bindings(rows[k]);
     }
     return st;
 }

@@ -514,6 +514,77 @@ TEST(store_old_schema) {
     ASSERT_NULL(s);
 }
 
+TEST(store_batch_rows) {
+    /* the writer's table-valued functions read a batch bound as a pointer, and nothing
+     * without one (plain SQL cannot make the pointer) */
+    sqlite3 *db = NULL;
+    ASSERT_EQ_INT(sqlite3_open(":memory:", &db), SQLITE_OK);
+    ASSERT_EQ_INT(store_rows_register(db), SQLITE_OK);
+    struct agg_cell cells[2] = {{7, 2, 3.5, 4.0, 0.5}, {9, 1, -2.0, 0.0, 2.0}};
+    struct wcl cl = {0};
+    cl.id = 42;
+    cl.key = "RUS>PRK|mil|military|a";
+    cl.term = "k0ab";
+    cl.src = "RUS";
+    cl.tgt = "PRK";
+    cl.family = "mil";
+    cl.channel = "military";
+    cl.mode = "a";
+    cl.code = "190";
+    cl.time = "";
+    cl.quad = 4;
+    cl.first_key = 20240500;
+    cl.last_key = 0;
+    cl.mentions = 3;
+    cl.sources = 2;
+    cl.first_event = 42;
+    struct batch b = {0};
+    b.cells = cells;
+    b.ncells = 2;
+    b.cls = &cl;
+    b.ncls = 1;
+    sqlite3_stmt *q = NULL;
+    ASSERT_EQ_INT(sqlite3_prepare_v2(db,
+                                     "SELECT count(*), sum(key), sum(events), sum(goldstein_sum), "
+                                     "sum(conflict) FROM tumen_batch_cells(?1)",
+                                     -1, &q, NULL),
+                  SQLITE_OK);
+    sqlite3_bind_pointer(q, 1, &b, "tumen_batch", NULL);
+    ASSERT_EQ_INT(sqlite3_step(q), SQLITE_ROW);
+    ASSERT_EQ_INT(sqlite3_column_int(q, 0), 2);
+    ASSERT_EQ_INT(sqlite3_column_int(q, 1), 16);
+    ASSERT_EQ_INT(sqlite3_column_int(q, 2), 3);
+    ASSERT_TRUE(sqlite3_column_double(q, 3) == 1.5);
+    ASSERT_TRUE(sqlite3_column_double(q, 4) == 2.5);
+    sqlite3_finalize(q);
+    ASSERT_EQ_INT(sqlite3_prepare_v2(db,
+                                     "SELECT id || ' ' || key || ' ' || quad || ' ' || "
+                                     "coalesce(event_time, 'null') || ' ' || first_date || ' ' || "
+                                     "coalesce(last_date, 'null') || ' ' || mentions || ' ' || "
+                                     "sources FROM tumen_batch_clusters(?1)",
+                                     -1, &q, NULL),
+                  SQLITE_OK);
+    sqlite3_bind_pointer(q, 1, &b, "tumen_batch", NULL);
+    ASSERT_EQ_INT(sqlite3_step(q), SQLITE_ROW);
+    ASSERT_EQ_STR((const char *)sqlite3_column_text(q, 0),
+                  "42 RUS>PRK|mil|military|a 4 null 2024-05 null 3 2");
+    ASSERT_EQ_INT(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+    /* an integer, or a pointer of another type, is no batch */
+    ASSERT_EQ_INT(sqlite3_prepare_v2(db, "SELECT count(*) FROM tumen_batch_cells(?1)", -1, &q,
+                                     NULL),
+                  SQLITE_OK);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)(intptr_t)&b);
+    ASSERT_EQ_INT(sqlite3_step(q), SQLITE_ROW);
+    ASSERT_EQ_INT(sqlite3_column_int(q, 0), 0);
+    sqlite3_reset(q);
+    sqlite3_bind_pointer(q, 1, &b, "other", NULL);
+    ASSERT_EQ_INT(sqlite3_step(q), SQLITE_ROW);
+    ASSERT_EQ_INT(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
 TEST(store_sha256) {
     char path[512];
     db_path(path, sizeof path, "sha.db");
@@ -583,6 +654,7 @@ int main(void) {
     RUN(store_modalities);
     RUN(store_read_while_writing);
     RUN(store_fresh_limit);
+    RUN(store_batch_rows);
     RUN(store_other_writer);
     RUN(store_reopen_clusters);
     RUN(store_old_schema);
