@@ -515,6 +515,7 @@ void tumen_store_free(tumen_store *s) {
     cluster_cache_fini(s);
     channel_table_free(s->channels);
     free(s->agg);
+    free(s->agg_tmp);
     free(s->path);
     free(s);
 }
@@ -566,9 +567,38 @@ static tumen_status load_codes(tumen_store *s, tumen_error *err) {
 }
 
 
-static int cmp_cell(const void *a, const void *b) {
-    uint64_t x = ((const struct agg_cell *)a)->key, y = ((const struct agg_cell *)b)->key;
-    return (x > y) - (x < y);
+/* Sorts a[0..n) by cell key, stably: a least-significant-digit radix sort by bytes, which
+ * skips the bytes all keys share (a batch of news covers a few months and countries). tmp
+ * holds n. The result is in a. */
+static void agg_sort(struct agg_add *a, struct agg_add *tmp, size_t n) {
+    size_t count[8][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = a[i].key & ~AGG_STAT_BIT;
+        for (int d = 0; d < 8; d++) {
+            count[d][(k >> (8 * d)) & 255]++;
+        }
+    }
+    struct agg_add *src = a, *dst = tmp;
+    for (int d = 0; d < 8 && n > 1; d++) {
+        if (count[d][((a[0].key & ~AGG_STAT_BIT) >> (8 * d)) & 255] == n) {
+            continue; /* one value of this byte: nothing moves */
+        }
+        size_t off[256], sum = 0;
+        for (int v = 0; v < 256; v++) {
+            off[v] = sum;
+            sum += count[d][v];
+        }
+        for (size_t i = 0; i < n; i++) {
+            dst[off[((src[i].key & ~AGG_STAT_BIT) >> (8 * d)) & 255]++] = src[i];
+        }
+        struct agg_add *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) {
+        memcpy(a, src, n * sizeof *a);
+    }
 }
 
 /* Moves the batch's aggregate cells (sorted by key, so that the upserts walk the table's
@@ -597,23 +627,32 @@ static tumen_status agg_snapshot(tumen_store *s, tumen_error *err) {
         b->code_first[k] = (int64_t)*saved[k] + 1;
         *saved[k] = t[k]->n;
     }
-    size_t n = 0;
     b->cells = malloc((s->agg_n ? s->agg_n : 1) * sizeof *b->cells);
     if (b->cells == NULL) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
-    for (size_t i = 0; i < s->agg_cap && n < s->agg_n; i++) {
-        if (s->agg[i].key) {
-            b->cells[n++] = s->agg[i];
+    agg_sort(s->agg, s->agg_tmp, s->agg_n);
+    /* each cell sums its events in event order, as a running total would */
+    size_t n = 0;
+    for (size_t i = 0; i < s->agg_n; i++) {
+        uint64_t key = s->agg[i].key & ~AGG_STAT_BIT;
+        if (n == 0 || b->cells[n - 1].key != key) {
+            memset(&b->cells[n], 0, sizeof b->cells[n]);
+            b->cells[n++].key = key;
+        }
+        struct agg_cell *c = &b->cells[n - 1];
+        c->events++;
+        if (!(s->agg[i].key & AGG_STAT_BIT)) {
+            double g = s->agg[i].g;
+            c->gsum += g;
+            if (g > 0) {
+                c->coop += g;
+            } else {
+                c->conflict -= g;
+            }
         }
     }
-    if (n > 1) {
-        qsort(b->cells, n, sizeof *b->cells, cmp_cell);
-    }
     b->ncells = n;
-    if (s->agg) {
-        memset(s->agg, 0, s->agg_cap * sizeof *s->agg);
-    }
     s->agg_n = 0;
     return TUMEN_OK;
 }
@@ -852,44 +891,23 @@ static tumen_status agg_add(tumen_store *s, const struct pev *p) {
     uint64_t key = src << AGG_SRC_SHIFT | tgt << AGG_TGT_SHIFT | month << AGG_MONTH_SHIFT |
                    ch << AGG_CHANNEL_SHIFT | quad << AGG_QUAD_SHIFT |
                    (uint64_t)(p->ev.modality & 7);
-    if ((s->agg_n + 1) * 2 > s->agg_cap) {
-        size_t ncap = s->agg_cap ? s->agg_cap * 2 : 1024;
-        struct agg_cell *na = calloc(ncap, sizeof *na);
+    if (s->agg_n == s->agg_cap) {
+        size_t ncap = s->agg_cap ? s->agg_cap * 2 : 4096;
+        struct agg_add *na = realloc(s->agg, ncap * sizeof *na);
         if (na == NULL) {
             return TUMEN_NOMEM;
         }
-        for (size_t i = 0; i < s->agg_cap; i++) {
-            if (s->agg[i].key) {
-                size_t j = hash_bytes(&s->agg[i].key, sizeof s->agg[i].key) & (ncap - 1);
-                while (na[j].key) {
-                    j = (j + 1) & (ncap - 1);
-                }
-                na[j] = s->agg[i];
-            }
-        }
-        free(s->agg);
         s->agg = na;
+        struct agg_add *nt = realloc(s->agg_tmp, ncap * sizeof *nt);
+        if (nt == NULL) {
+            return TUMEN_NOMEM;
+        }
+        s->agg_tmp = nt;
         s->agg_cap = ncap;
     }
-    size_t j = hash_bytes(&key, sizeof key) & (s->agg_cap - 1);
-    while (s->agg[j].key && s->agg[j].key != key) {
-        j = (j + 1) & (s->agg_cap - 1);
-    }
-    struct agg_cell *c = &s->agg[j];
-    if (!c->key) {
-        c->key = key;
-        s->agg_n++;
-    }
-    c->events++;
-    if (!stat) {
-        double g = p->ev.goldstein;
-        c->gsum += g;
-        if (g > 0) {
-            c->coop += g;
-        } else {
-            c->conflict -= g;
-        }
-    }
+    s->agg[s->agg_n].key = key | (stat ? AGG_STAT_BIT : 0);
+    s->agg[s->agg_n].g = stat ? 0 : p->ev.goldstein;
+    s->agg_n++;
     return TUMEN_OK;
 }
 

@@ -86,8 +86,15 @@ struct cl_bucket {
 #define AGG_QUAD_SHIFT 3
 #define AGG_MAX_COUNTRY 16383
 #define AGG_MAX_CHANNEL 1023
+/* One event's contribution to its cell, collected per batch and sorted by key (stably, so
+ * that a cell sums its events' scores in event order) when the batch closes. */
+#define AGG_STAT_BIT ((uint64_t)1 << 63) /* in agg_add.key: a statistic (counted, no score) */
+struct agg_add {
+    uint64_t key; /* cell key, | AGG_STAT_BIT for a statistic */
+    double g;     /* Goldstein score */
+};
 struct agg_cell {
-    uint64_t key; /* 0: free slot (a used key has a source id >= 1) */
+    uint64_t key;
     int64_t events;
     double gsum, coop, conflict;
 };
@@ -175,8 +182,9 @@ struct tumen_store {
 
     /* the batch being filled, and the aggregate cells of it */
     struct batch *cur;
-    struct agg_cell *agg;
-    size_t agg_n, agg_cap; /* cap: power of two */
+    struct agg_add *agg, *agg_tmp; /* the batch's contributions, in event order; agg_tmp:
+                                    * the sort's other buffer (same capacity) */
+    size_t agg_n, agg_cap;
     struct intern pending; /* hashes of the documents in cur and in queued batches; of every
                             * document this process stored when the store was empty at open */
     int fresh;             /* the store was empty at open: every document in it is ours */
