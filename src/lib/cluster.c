@@ -90,6 +90,9 @@ static char mode_of(tumen_modality m) {
 
 void cluster_cache_init(tumen_store *s) {
     intern_init(&s->cl_keys);
+    intern_init(&s->cl_names);
+    s->cl_kslots = NULL;
+    s->cl_kslot_n = s->cl_kslot_cap = 0;
     s->cl_keyinfo = NULL;
     s->cl_keyinfo_cap = 0;
     s->cl_buckets = NULL;
@@ -105,6 +108,8 @@ void cluster_cache_init(tumen_store *s) {
 
 void cluster_cache_fini(tumen_store *s) {
     intern_fini(&s->cl_keys);
+    intern_fini(&s->cl_names);
+    free(s->cl_kslots);
     free(s->cl_keyinfo);
     free(s->cl_buckets);
     free(s->cls);
@@ -276,21 +281,30 @@ void cluster_term(const char *key, char out[5]) {
 /* The match key of event e between countries a and b (neither "---"):
  * "<a><'>' or '='><b>|<family>|<channel>|<mode>", symmetric dyads sorted. Returns its length;
  * a and b are swapped in place for a symmetric event when needed. */
-static size_t make_key(char a[4], char b[4], const tumen_event *e, char key[160]) {
-    char family[32];
-    cluster_family(e, family);
-    char mode = mode_of(e->modality);
-    int sym = e->symmetric != 0;
-    if (sym && strcmp(a, b) > 0) {
+static void order_dyad(char a[4], char b[4], const tumen_event *e) {
+    if (e->symmetric && strcmp(a, b) > 0) {
         char tmp[4];
         memcpy(tmp, a, 4);
         memcpy(a, b, 4);
         memcpy(b, tmp, 4);
     }
-    size_t kl = 0, fl = strlen(family), cl = e->channel ? strlen(e->channel) : 0;
-    if (cl > 160 - 48) {
-        cl = 160 - 48; /* channels are short; a long one is cut, consistently */
-    }
+}
+
+/* The length of a channel as a key holds it: channels are short; a long one is cut,
+ * consistently. */
+#define KEY_CHANNEL_MAX (160 - 48)
+static size_t key_channel_len(const char *channel) {
+    size_t n = channel ? strlen(channel) : 0;
+    return n > KEY_CHANNEL_MAX ? KEY_CHANNEL_MAX : n;
+}
+
+static size_t make_key(char a[4], char b[4], const tumen_event *e, char key[160]) {
+    char family[32];
+    cluster_family(e, family);
+    char mode = mode_of(e->modality);
+    int sym = e->symmetric != 0;
+    order_dyad(a, b, e);
+    size_t kl = 0, fl = strlen(family), cl = key_channel_len(e->channel);
     memcpy(key, a, 3);
     key[3] = sym ? '=' : '>';
     memcpy(key + 4, b, 3);
@@ -359,34 +373,143 @@ static size_t common_prefix(const char *a, const char *b);
 /* Bucket reads after which the rest is read in one pass (load_all). */
 #define LOAD_ALL_AFTER 32
 
-/* The intern id of key (length kl) of event e between countries a and b (as make_key left
- * them), with its key info made when the key is new. TUMEN_NOID on out of memory. */
-static uint32_t key_intern(tumen_store *s, const char *key, size_t kl, const char *a,
-                           const char *b, const tumen_event *e) {
-    size_t nkeys = s->cl_keys.n;
-    uint32_t k = intern_add(&s->cl_keys, key, kl);
-    if (k == TUMEN_NOID) {
-        return k;
+/* ---- the key table ----
+ *
+ * Every event stored looks its key up, so the lookup goes by the key's identity as two
+ * integers (pack_key: countries, mode and symmetry; family and channel as ids in
+ * s->cl_names) in a table of its own, one probe and one read of the key's info; the key's
+ * string (make_key), which the store keeps, is made only for a key not in the cache. Keys
+ * made from equal strings are one key. */
+
+static uint64_t pack3(const char c[4]) {
+    return (uint64_t)(unsigned char)c[0] | (uint64_t)(unsigned char)c[1] << 8 |
+           (uint64_t)(unsigned char)c[2] << 16;
+}
+
+/* The identity of event e's key between countries a and b, ordered in place as make_key
+ * orders them. False on out of memory. */
+static bool pack_key(tumen_store *s, char a[4], char b[4], const tumen_event *e,
+                     uint64_t k[2]) {
+    order_dyad(a, b, e);
+    char family[32];
+    cluster_family(e, family);
+    uint32_t f = intern_add(&s->cl_names, family, strlen(family));
+    uint32_t c = intern_add(&s->cl_names, e->channel ? e->channel : "",
+                            key_channel_len(e->channel));
+    if (f == TUMEN_NOID || c == TUMEN_NOID) {
+        return false;
     }
-    if (k >= s->cl_keyinfo_cap) {
+    k[0] = pack3(a) | pack3(b) << 24 | (uint64_t)(unsigned char)mode_of(e->modality) << 48 |
+           (uint64_t)(e->symmetric != 0) << 56;
+    k[1] = (uint64_t)f | (uint64_t)c << 32;
+    return true;
+}
+
+static uint64_t key_hash(const uint64_t k[2]) {
+    uint64_t h = k[0] * 0x9E3779B97F4A7C15ull ^ (k[1] + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+    return h ^ h >> 29;
+}
+
+/* The key id of identity k (hash h), TUMEN_NOID when not cached. */
+static uint32_t key_find(const tumen_store *s, const uint64_t k[2], uint64_t h) {
+    if (s->cl_kslot_cap == 0) {
+        return TUMEN_NOID;
+    }
+    size_t mask = s->cl_kslot_cap - 1;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t j = (size_t)h & mask;; j = (j + 1) & mask) {
+        uint64_t v = s->cl_kslots[j];
+        if (v == 0) {
+            return TUMEN_NOID;
+        }
+        if ((uint32_t)(v >> 32) == tag) {
+            uint32_t id = (uint32_t)v - 1;
+            const struct cl_key *ki = &s->cl_keyinfo[id];
+            if (ki->id[0] == k[0] && ki->id[1] == k[1]) {
+                return id;
+            }
+        }
+    }
+}
+
+static void kslot_put(uint64_t *slots, size_t cap, uint64_t h, uint32_t id) {
+    size_t j = (size_t)h & (cap - 1);
+    while (slots[j] != 0) {
+        j = (j + 1) & (cap - 1);
+    }
+    slots[j] = ((uint64_t)id + 1) | (h >> 32) << 32;
+}
+
+/* Adds key id with identity hash h to the table. False on out of memory. */
+static bool key_slot_add(tumen_store *s, uint64_t h, uint32_t id) {
+    if ((s->cl_kslot_n + 1) * 2 > s->cl_kslot_cap) {
+        size_t ncap = s->cl_kslot_cap ? s->cl_kslot_cap * 2 : 4096;
+        uint64_t *ns = calloc(ncap, sizeof *ns);
+        if (ns == NULL) {
+            return false;
+        }
+        for (size_t j = 0; j < s->cl_kslot_cap; j++) {
+            if (s->cl_kslots[j] != 0) {
+                uint32_t kid = (uint32_t)s->cl_kslots[j] - 1;
+                kslot_put(ns, ncap, key_hash(s->cl_keyinfo[kid].id), kid);
+            }
+        }
+        free(s->cl_kslots);
+        s->cl_kslots = ns;
+        s->cl_kslot_cap = ncap;
+    }
+    kslot_put(s->cl_kslots, s->cl_kslot_cap, h, id);
+    s->cl_kslot_n++;
+    return true;
+}
+
+/* The key id of key string `key` (length kl, bucket `bucket`) of identity k (hash h), for
+ * event e between countries a and b (ordered), with its key info made when the key is new.
+ * TUMEN_NOID on out of memory. */
+static uint32_t key_new(tumen_store *s, const uint64_t k[2], uint64_t h, const char *key,
+                        size_t kl, unsigned bucket, const char *a, const char *b,
+                        const tumen_event *e) {
+    size_t nkeys = s->cl_keys.n;
+    uint32_t id = intern_add(&s->cl_keys, key, kl);
+    if (id == TUMEN_NOID) {
+        return id;
+    }
+    if (s->cl_keys.n == nkeys) {
+        return id; /* another identity with the same string: the same key */
+    }
+    if (id >= s->cl_keyinfo_cap) {
         size_t cap = s->cl_keyinfo_cap;
-        if (!grow((void **)&s->cl_keyinfo, &cap, (size_t)k + 1, sizeof *s->cl_keyinfo)) {
+        if (!grow((void **)&s->cl_keyinfo, &cap, (size_t)id + 1, sizeof *s->cl_keyinfo)) {
             return TUMEN_NOID;
         }
         s->cl_keyinfo_cap = cap;
     }
-    if (s->cl_keys.n > nkeys) {
-        struct cl_key *ki = &s->cl_keyinfo[k];
-        memset(ki, 0, sizeof *ki);
-        ki->head = -1;
-        memcpy(ki->src, a, 4);
-        memcpy(ki->tgt, b, 4);
-        cluster_family(e, ki->family);
-        copy_str(ki->channel, sizeof ki->channel, e->channel);
-        ki->mode[0] = key[kl - 1];
-        ki->symmetric = e->symmetric != 0;
+    struct cl_key *ki = &s->cl_keyinfo[id];
+    memset(ki, 0, sizeof *ki);
+    ki->id[0] = k[0];
+    ki->id[1] = k[1];
+    ki->bucket = bucket;
+    ki->head = -1;
+    memcpy(ki->src, a, 4);
+    memcpy(ki->tgt, b, 4);
+    cluster_family(e, ki->family);
+    copy_str(ki->channel, sizeof ki->channel, e->channel);
+    ki->mode[0] = key[kl - 1];
+    ki->symmetric = e->symmetric != 0;
+    return key_slot_add(s, h, id) ? id : TUMEN_NOID;
+}
+
+/* The key id of key string `key` (length kl) of event e between countries a and b (as
+ * make_key left them), made when new. TUMEN_NOID on out of memory. */
+static uint32_t key_intern(tumen_store *s, const char *key, size_t kl, char a[4], char b[4],
+                           const tumen_event *e) {
+    uint64_t k[2];
+    if (!pack_key(s, a, b, e, k)) {
+        return TUMEN_NOID;
     }
-    return k;
+    uint64_t h = key_hash(k);
+    uint32_t id = key_find(s, k, h);
+    return id != TUMEN_NOID ? id : key_new(s, k, h, key, kl, key_bucket(key, kl), a, b, e);
 }
 
 /* A cluster being rebuilt by load_bucket. */
@@ -624,22 +747,35 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     if (strcmp(a, "---") == 0 || strcmp(b, "---") == 0) {
         return TUMEN_OK;
     }
-    char key[160];
-    size_t kl = make_key(a, b, e, key);
-    unsigned bucket = key_bucket(key, kl);
-    if (!s->cl_complete && !(s->cl_bucket_loaded[bucket / 8] & (1u << (bucket % 8)))) {
-        /* a bucket at a time reads a document once per bucket it holds: past a few dozen
-         * buckets one pass over the whole store is cheaper */
-        tumen_status st = s->bucket_loads < LOAD_ALL_AFTER ? load_bucket(s, bucket, err)
-                                                            : load_all(s, err);
-        if (st != TUMEN_OK) {
-            return st;
-        }
-    }
-    uint32_t k = key_intern(s, key, kl, a, b, e);
-    if (k == TUMEN_NOID) {
+    uint64_t kid[2];
+    if (!pack_key(s, a, b, e, kid)) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
+    uint64_t h = key_hash(kid);
+    /* a cached key's bucket has been read back (the cache is dropped whole) */
+    uint32_t k = key_find(s, kid, h);
+    if (k == TUMEN_NOID) {
+        char key[160];
+        size_t kl = make_key(a, b, e, key);
+        unsigned bucket = key_bucket(key, kl);
+        if (!s->cl_complete && !(s->cl_bucket_loaded[bucket / 8] & (1u << (bucket % 8)))) {
+            /* a bucket at a time reads a document once per bucket it holds: past a few
+             * dozen buckets one pass over the whole store is cheaper */
+            tumen_status st = s->bucket_loads < LOAD_ALL_AFTER ? load_bucket(s, bucket, err)
+                                                                : load_all(s, err);
+            if (st != TUMEN_OK) {
+                return st;
+            }
+            k = key_find(s, kid, h);
+        }
+        if (k == TUMEN_NOID) {
+            k = key_new(s, kid, h, key, kl, bucket, a, b, e);
+        }
+        if (k == TUMEN_NOID) {
+            return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
+        }
+    }
+    unsigned bucket = s->cl_keyinfo[k].bucket;
     char t[11];
     int from_doc = e->when[0] == '\0';
     copy_str(t, from_doc ? 8 : sizeof t, from_doc ? p->date : e->when);
@@ -734,7 +870,7 @@ tumen_status cluster_snapshot(tumen_store *s, struct batch *b, tumen_error *err)
         const struct cl_key *ki = &s->cl_keyinfo[c->key];
         const char *key = intern_str(&s->cl_keys, c->key);
         char term[5];
-        cluster_term(key, term);
+        cluster_bucket_term(ki->bucket, term);
         struct wcl *w = &b->cls[b->ncls];
         struct arena *ar = &b->arena;
         w->id = c->id;

@@ -59,6 +59,8 @@ struct cl {
 
 /* What a cluster key stands for, once per distinct key. */
 struct cl_key {
+    uint64_t id[2]; /* its identity as integers (cluster.c, pack_key) */
+    unsigned bucket; /* its doc_terms bucket (cluster_term) */
     int32_t head;   /* first cluster of the key, -1 */
     uint32_t short_times; /* its clusters with a time of 0 to 3 bytes (bucket tags 0 and 1):
                            * most keys have none, and their assignment skips those buckets */
@@ -203,7 +205,10 @@ struct tumen_store {
     tumen_error bg_err;
 
     /* cluster cache */
-    struct intern cl_keys;
+    struct intern cl_keys;     /* key strings; a key's id indexes cl_keyinfo */
+    struct intern cl_names;    /* families and channels, for the keys' integer identities */
+    uint64_t *cl_kslots;       /* integer identity -> key id: id+1 | hash's high 32 bits << 32 */
+    size_t cl_kslot_n, cl_kslot_cap; /* cap: power of two */
     struct cl_key *cl_keyinfo; /* per key id */
     size_t cl_keyinfo_cap;
     struct cl_bucket *cl_buckets;
