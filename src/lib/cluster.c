@@ -143,11 +143,14 @@ static uint32_t time_tag(const char *t, size_t len) {
            (uint32_t)(unsigned char)t[2] << 16 | (uint32_t)(unsigned char)t[3] << 24;
 }
 
-static size_t bucket_slot(const tumen_store *s, uint32_t key, uint32_t tag) {
+static uint64_t bucket_hash(uint32_t key, uint32_t tag) {
     uint64_t h = ((uint64_t)key * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)tag * 0xC2B2AE3D27D4EB4Full);
-    h ^= h >> 29;
+    return h ^ h >> 29;
+}
+
+static size_t bucket_slot(const tumen_store *s, uint32_t key, uint32_t tag) {
     size_t mask = s->cl_bucket_cap - 1;
-    size_t j = (size_t)h & mask;
+    size_t j = (size_t)bucket_hash(key, tag) & mask;
     while (s->cl_buckets[j].head != -1 &&
            (s->cl_buckets[j].key != key || s->cl_buckets[j].tag != tag)) {
         j = (j + 1) & mask;
@@ -738,6 +741,51 @@ static void consider_bucket(const tumen_store *s, uint32_t k, uint32_t tag, cons
     }
 }
 
+/* The time an event is matched on (t): its when, else its document's date to the month.
+ * Returns whether it is the document's date. */
+static int event_time(const struct pev *p, char t[11]) {
+    int from_doc = p->ev.when[0] == '\0';
+    copy_str(t, from_doc ? 8 : 11, from_doc ? p->date : p->ev.when);
+    return from_doc;
+}
+
+void cluster_prefetch(tumen_store *s, struct pev *pevs, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        struct pev *p = &pevs[i];
+        char a[4], b[4];
+        memcpy(a, p->sc, 4);
+        memcpy(b, p->tc, 4);
+        p->kstate = 0;
+        if (strcmp(a, "---") == 0 || strcmp(b, "---") == 0 || !pack_key(s, a, b, &p->ev, p->kid)) {
+            continue;
+        }
+        p->khash = key_hash(p->kid);
+        p->kstate = 1;
+        if (s->cl_kslot_cap) {
+            __builtin_prefetch(&s->cl_kslots[p->khash & (s->cl_kslot_cap - 1)]);
+        }
+    }
+    /* second level: the key's info and its (key, year) bucket, for the likely key id */
+    for (size_t i = 0; i < n && s->cl_kslot_cap; i++) {
+        const struct pev *p = &pevs[i];
+        if (p->kstate != 1) {
+            continue;
+        }
+        uint64_t v = s->cl_kslots[p->khash & (s->cl_kslot_cap - 1)];
+        if (v == 0 || (uint32_t)(v >> 32) != (uint32_t)(p->khash >> 32)) {
+            continue; /* a new key, or not in its first slot: left to cluster_assign */
+        }
+        uint32_t id = (uint32_t)v - 1;
+        __builtin_prefetch(&s->cl_keyinfo[id]);
+        char t[11];
+        event_time(p, t);
+        uint32_t tag = time_tag(t, strlen(t));
+        if (s->cl_bucket_cap && tag > 1) {
+            __builtin_prefetch(&s->cl_buckets[bucket_hash(id, tag) & (s->cl_bucket_cap - 1)]);
+        }
+    }
+}
+
 tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, int64_t event_id,
                             tumen_error *err) {
     const tumen_event *e = &p->ev;
@@ -747,11 +795,16 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     if (strcmp(a, "---") == 0 || strcmp(b, "---") == 0) {
         return TUMEN_OK;
     }
-    uint64_t kid[2];
-    if (!pack_key(s, a, b, e, kid)) {
+    uint64_t kid[2], h;
+    if (p->kstate == 1) {
+        order_dyad(a, b, e); /* as pack_key did */
+        memcpy(kid, p->kid, sizeof kid);
+        h = p->khash;
+    } else if (pack_key(s, a, b, e, kid)) {
+        h = key_hash(kid);
+    } else {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
-    uint64_t h = key_hash(kid);
     /* a cached key's bucket has been read back (the cache is dropped whole) */
     uint32_t k = key_find(s, kid, h);
     if (k == TUMEN_NOID) {
@@ -777,8 +830,7 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     }
     unsigned bucket = s->cl_keyinfo[k].bucket;
     char t[11];
-    int from_doc = e->when[0] == '\0';
-    copy_str(t, from_doc ? 8 : sizeof t, from_doc ? p->date : e->when);
+    int from_doc = event_time(p, t);
     size_t tlen = strlen(t);
     uint32_t tag = time_tag(t, tlen);
     struct choice ch = {-1, 0, 0, -1, -1};
@@ -846,7 +898,6 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
         }
     }
     p->cluster = c->id;
-    p->cluster_key = intern_str(&s->cl_keys, k);
     p->bucket = bucket;
     return TUMEN_OK;
 }

@@ -1272,6 +1272,9 @@ static tumen_status batch_add(tumen_store *s, tumen_error *err) {
         s->term_cap = need;
     }
     memset(s->term_set, 0, s->term_cap * sizeof *s->term_set);
+    if (!(s->flags & TUMEN_STORE_NO_CLUSTERS)) {
+        cluster_prefetch(s, s->pevs, s->npevs);
+    }
     tumen_status st = buf_addc(b, '[');
     for (size_t i = 0; i < s->npevs && st == TUMEN_OK; i++) {
         struct pev *p = &s->pevs[i];
@@ -1291,7 +1294,7 @@ static tumen_status batch_add(tumen_store *s, tumen_error *err) {
             memcpy(term + 4, p->tc, 3);
             st = put_term(s, t, term, 7);
         }
-        if (st == TUMEN_OK && p->cluster_key) {
+        if (st == TUMEN_OK && p->cluster > 0) {
             char term[5];
             cluster_bucket_term(p->bucket, term);
             st = put_term(s, t, term, 4);

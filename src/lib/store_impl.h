@@ -38,8 +38,9 @@ struct pev {
     uint32_t sent_first; /* index in the document of the first event of the same sentence */
     int cluster_rule;        /* enum cluster_rule */
     uint32_t pf_id;          /* pattern_files id of ev.pattern_file, 0 for none */
-    const char *cluster_key; /* interned (s->cl_keys), NULL when not clustered */
-    unsigned bucket;         /* its key's bucket (cluster_term) */
+    unsigned bucket;         /* its key's bucket (cluster_term), when clustered */
+    int kstate;              /* cluster_prefetch: 1 kid and khash hold its key's identity */
+    uint64_t kid[2], khash;
 };
 
 /* A cluster as cached across batches (cluster.c). The dyad, family, channel and mode are
@@ -282,9 +283,13 @@ void cluster_cache_init(tumen_store *s);
 /* Drops the cache; the stored clusters are read again as keys are met. */
 void cluster_cache_clear(tumen_store *s);
 void cluster_cache_fini(tumen_store *s);
+/* Computes the key identities of a document's events (n of them) and prefetches the cache
+ * entries that assigning them will read, so that the cache misses of the document's events
+ * overlap instead of following one another. Changes nothing in the cache. */
+void cluster_prefetch(tumen_store *s, struct pev *pevs, size_t n);
 /* Assigns p, the event with id event_id of the document whose first event id is doc_first, to
  * a cluster (creating one; a new cluster's id is event_id). Sets p->cluster, cluster_rule and
- * cluster_key. */
+ * bucket. */
 tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, int64_t event_id,
                             tumen_error *err);
 /* The doc_terms term of a cluster key's bucket: "k" and 3 hex digits (12 bits of its FNV-1a
