@@ -41,7 +41,7 @@ TUMEN_EXPORT TUMEN_NODISCARD tumen_status tumen_store_load_channels(tumen_store 
                                                                     tumen_error *err);
 
 /* Batch size: a transaction is committed after this many documents or events, whichever
- * comes first (defaults 10000 and 50000). 0 keeps the current value. */
+ * comes first (defaults 10000 and 200000). 0 keeps the current value. */
 TUMEN_EXPORT void tumen_store_set_batch(tumen_store *s, size_t docs, size_t events);
 
 /* ---- ingest: doc_begin, events, doc_end ------------------------------------------------ */

@@ -23,7 +23,7 @@ static void usage(FILE *f) {
             "  --channels FILE  channel table (default data/channels.tsv)\n"
             "  --format F       text or jsonl (default: by extension)\n"
             "  --date DATE      date for documents that have none (YYYY[-MM[-DD]])\n"
-            "  --batch N        documents per transaction (default 10000, at most 50000 events)\n"
+            "  --batch N        documents per transaction (default 10000, at most 200000 events)\n"
             "  --no-clusters    do not merge duplicate events\n"
             "  -q, --quiet      no progress or summary on stderr\n"
             "  -h, --help       this help\n"
