@@ -391,14 +391,13 @@ static uint64_t pack3(const char c[4]) {
 
 /* The identity of event e's key between countries a and b, ordered in place as make_key
  * orders them. False on out of memory. */
-static bool pack_key(tumen_store *s, char a[4], char b[4], const tumen_event *e,
-                     uint64_t k[2]) {
+static bool pack_key(tumen_store *s, char a[4], char b[4], const tumen_event *e, uint64_t k[2]) {
     order_dyad(a, b, e);
     char family[32];
     cluster_family(e, family);
     uint32_t f = intern_add(&s->cl_names, family, strlen(family));
-    uint32_t c = intern_add(&s->cl_names, e->channel ? e->channel : "",
-                            key_channel_len(e->channel));
+    uint32_t c =
+        intern_add(&s->cl_names, e->channel ? e->channel : "", key_channel_len(e->channel));
     if (f == TUMEN_NOID || c == TUMEN_NOID) {
         return false;
     }
@@ -409,7 +408,8 @@ static bool pack_key(tumen_store *s, char a[4], char b[4], const tumen_event *e,
 }
 
 static uint64_t key_hash(const uint64_t k[2]) {
-    uint64_t h = k[0] * 0x9E3779B97F4A7C15ull ^ (k[1] + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+    uint64_t h =
+        k[0] * 0x9E3779B97F4A7C15ull ^ (k[1] + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
     return h ^ h >> 29;
 }
 
@@ -469,9 +469,8 @@ static bool key_slot_add(tumen_store *s, uint64_t h, uint32_t id) {
 /* The key id of key string `key` (length kl, bucket `bucket`) of identity k (hash h), for
  * event e between countries a and b (ordered), with its key info made when the key is new.
  * TUMEN_NOID on out of memory. */
-static uint32_t key_new(tumen_store *s, const uint64_t k[2], uint64_t h, const char *key,
-                        size_t kl, unsigned bucket, const char *a, const char *b,
-                        const tumen_event *e) {
+static uint32_t key_new(tumen_store *s, const uint64_t k[2], uint64_t h, const char *key, size_t kl,
+                        unsigned bucket, const char *a, const char *b, const tumen_event *e) {
     size_t nkeys = s->cl_keys.n;
     uint32_t id = intern_add(&s->cl_keys, key, kl);
     if (id == TUMEN_NOID) {
