@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -570,40 +571,6 @@ static tumen_status load_codes(tumen_store *s, tumen_error *err) {
 }
 
 
-/* Sorts a[0..n) by cell key, stably: a least-significant-digit radix sort by bytes, which
- * skips the bytes all keys share (a batch of news covers a few months and countries). tmp
- * holds n. The result is in a. */
-static void agg_sort(struct agg_add *a, struct agg_add *tmp, size_t n) {
-    size_t count[8][256];
-    memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = a[i].key & ~AGG_STAT_BIT;
-        for (int d = 0; d < 8; d++) {
-            count[d][(k >> (8 * d)) & 255]++;
-        }
-    }
-    struct agg_add *src = a, *dst = tmp;
-    for (int d = 0; d < 8 && n > 1; d++) {
-        if (count[d][((a[0].key & ~AGG_STAT_BIT) >> (8 * d)) & 255] == n) {
-            continue; /* one value of this byte: nothing moves */
-        }
-        size_t off[256], sum = 0;
-        for (int v = 0; v < 256; v++) {
-            off[v] = sum;
-            sum += count[d][v];
-        }
-        for (size_t i = 0; i < n; i++) {
-            dst[off[((src[i].key & ~AGG_STAT_BIT) >> (8 * d)) & 255]++] = src[i];
-        }
-        struct agg_add *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a) {
-        memcpy(a, src, n * sizeof *a);
-    }
-}
-
 /* Moves the batch's aggregate cells (sorted by key, so that the upserts walk the table's
  * B-tree in order) and the countries and channels first met in it into s->cur. */
 static tumen_status agg_snapshot(tumen_store *s, tumen_error *err) {
@@ -634,7 +601,9 @@ static tumen_status agg_snapshot(tumen_store *s, tumen_error *err) {
     if (b->cells == NULL) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
-    agg_sort(s->agg, s->agg_tmp, s->agg_n);
+    /* stably, so that each cell sums its events in event order */
+    radix_sort_u64(s->agg, s->agg_tmp, s->agg_n, sizeof *s->agg, offsetof(struct agg_add, key),
+                   ~AGG_STAT_BIT);
     /* each cell sums its events in event order, as a running total would */
     size_t n = 0;
     for (size_t i = 0; i < s->agg_n; i++) {

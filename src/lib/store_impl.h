@@ -96,6 +96,7 @@ struct agg_add {
     uint64_t key; /* cell key, | AGG_STAT_BIT for a statistic */
     double g;     /* Goldstein score */
 };
+_Static_assert(sizeof(struct agg_add) % 8 == 0, "radix_sort_u64 moves 8-byte words");
 struct agg_cell {
     uint64_t key;
     int64_t events;

@@ -412,3 +412,50 @@ void dir_list_free(char **names, size_t n) {
     }
     free(names);
 }
+
+static uint64_t radix_key(const unsigned char *rec, size_t key_off, uint64_t mask) {
+    uint64_t k;
+    memcpy(&k, rec + key_off, sizeof k);
+    return k & mask;
+}
+
+void radix_sort_u64(void *a, void *tmp, size_t n, size_t size, size_t key_off, uint64_t mask) {
+    if (n < 2) {
+        return;
+    }
+    size_t count[8][256];
+    memset(count, 0, sizeof count);
+    const unsigned char *p = a;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = radix_key(p + i * size, key_off, mask);
+        for (int d = 0; d < 8; d++) {
+            count[d][(k >> (8 * d)) & 255]++;
+        }
+    }
+    uint64_t first = radix_key(p, key_off, mask);
+    unsigned char *src = a, *dst = tmp;
+    size_t words = size / 8;
+    for (int d = 0; d < 8; d++) {
+        if (count[d][(first >> (8 * d)) & 255] == n) {
+            continue; /* one value of this byte: nothing moves */
+        }
+        size_t off[256], sum = 0;
+        for (int v = 0; v < 256; v++) {
+            off[v] = sum;
+            sum += count[d][v];
+        }
+        for (size_t i = 0; i < n; i++) {
+            const unsigned char *r = src + i * size;
+            unsigned char *w = dst + off[(radix_key(r, key_off, mask) >> (8 * d)) & 255]++ * size;
+            for (size_t j = 0; j < words; j++) {
+                memcpy(w + 8 * j, r + 8 * j, 8);
+            }
+        }
+        unsigned char *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != (unsigned char *)a) {
+        memcpy(a, src, n * size);
+    }
+}

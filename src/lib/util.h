@@ -96,6 +96,12 @@ void intern_fini(struct intern *t);
 
 uint64_t hash_bytes(const void *p, size_t n);
 
+/* Sorts the n records of `size` bytes at a (size a multiple of 8, records 8-byte aligned) by
+ * the uint64_t at byte offset key_off ANDed with mask, stably: a least-significant-digit radix
+ * sort by bytes that skips the bytes every key shares. tmp (caller's) holds n records; the
+ * result is in a. */
+void radix_sort_u64(void *a, void *tmp, size_t n, size_t size, size_t key_off, uint64_t mask);
+
 /* ---- dates: "YYYY", "YYYY-MM", "YYYY-MM-DD" or YYYYMMDD -> yyyymmdd int (missing parts 0) ---- */
 bool date_parse(const char *s, size_t n, int32_t *out);
 

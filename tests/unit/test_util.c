@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "util.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,62 @@ struct kw {
     int v;
 };
 
+/* ---- radix_sort_u64 ---- */
+
+struct rec {
+    uint64_t key;
+    uint64_t seq; /* original position, to check stability */
+};
+
+/* Sorts n records with keys from a small generator and checks order (under mask) and
+ * stability against the original positions. */
+static int check_radix(size_t n, uint64_t mask, int shape) {
+    struct rec *a = malloc((n ? n : 1) * sizeof *a), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (a == NULL || tmp == NULL) {
+        free(a);
+        free(tmp);
+        return 0;
+    }
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* shape 0: random 64-bit keys; 1: few distinct keys differing in one middle byte and
+         * the top bit (outside a mask that drops it); 2: all equal */
+        a[i].key = shape == 0 ? x : shape == 1 ? ((x % 5) << 24) | (x & 1) << 63 : 42;
+        a[i].seq = i;
+    }
+    radix_sort_u64(a, tmp, n, sizeof *a, offsetof(struct rec, key), mask);
+    int ok = 1;
+    for (size_t i = 1; i < n; i++) {
+        uint64_t p = a[i - 1].key & mask, q = a[i].key & mask;
+        if (p > q || (p == q && a[i - 1].seq > a[i].seq)) {
+            ok = 0;
+        }
+    }
+    /* a permutation: every position appears once */
+    unsigned char *seen = calloc(n ? n : 1, 1);
+    for (size_t i = 0; seen && i < n; i++) {
+        if (a[i].seq >= n || seen[a[i].seq]++) {
+            ok = 0;
+        }
+    }
+    free(seen);
+    free(a);
+    free(tmp);
+    return ok;
+}
+
+TEST(radix_sort_orders_stably) {
+    ASSERT_TRUE(check_radix(0, UINT64_MAX, 0));
+    ASSERT_TRUE(check_radix(1, UINT64_MAX, 0));
+    ASSERT_TRUE(check_radix(1000, UINT64_MAX, 0));
+    ASSERT_TRUE(check_radix(1000, ~((uint64_t)1 << 63), 1)); /* masked top bit: ties stay */
+    ASSERT_TRUE(check_radix(1000, UINT64_MAX, 1));
+    ASSERT_TRUE(check_radix(100, UINT64_MAX, 2)); /* every byte shared: nothing moves */
+}
+
 TEST(keys_sorted_struct_and_string_tables) {
     static const struct kw ok[] = {{"alpha", 1}, {"beta", 2}, {"gamma", 3}};
     static const struct kw swapped[] = {{"alpha", 1}, {"gamma", 3}, {"beta", 2}};
@@ -426,6 +483,7 @@ TEST(keys_sorted_struct_and_string_tables) {
 
 int main(void) {
     RUN(arena_alloc_zeroed_and_aligned);
+    RUN(radix_sort_orders_stably);
     RUN(arena_distinct_blocks_do_not_overlap);
     RUN(arena_large_block_beyond_first_chunk);
     RUN(arena_many_chunks_then_reset_reuses);
