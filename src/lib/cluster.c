@@ -105,6 +105,8 @@ void cluster_cache_init(tumen_store *s) {
     s->cl_complete = 0;
     memset(s->cl_bucket_loaded, 0, sizeof s->cl_bucket_loaded);
     s->bucket_loads = 0;
+    s->cl_year_mode = -1;
+    s->cl_nyears = 0;
 }
 
 void cluster_cache_fini(tumen_store *s) {
@@ -267,6 +269,35 @@ static unsigned key_bucket(const char *key, size_t n) {
         h = (h ^ (unsigned char)key[i]) * 0x100000001b3ull;
     }
     return (unsigned)(h >> 52);
+}
+
+size_t cluster_year_term(uint32_t tag, char out[10]) {
+    static const char hex[] = "0123456789abcdef";
+    out[0] = 'y';
+    if (tag <= 1) {
+        out[1] = (char)('0' + tag);
+        out[2] = '\0';
+        return 2;
+    }
+    char c[4];
+    bool alnum = true;
+    for (int i = 0; i < 4; i++) {
+        c[i] = (char)(tag >> (8 * i));
+        alnum = alnum && ((c[i] >= '0' && c[i] <= '9') || (c[i] >= 'a' && c[i] <= 'z') ||
+                          (c[i] >= 'A' && c[i] <= 'Z'));
+    }
+    if (alnum) {
+        /* the year as written ("y2024"); the tokenizer folds letters, so two tags may share
+         * a term: the reader compares tags */
+        memcpy(out + 1, c, 4);
+        out[5] = '\0';
+        return 5;
+    }
+    for (int i = 0; i < 8; i++) {
+        out[1 + i] = hex[(tag >> (28 - 4 * i)) & 15];
+    }
+    out[9] = '\0';
+    return 9;
 }
 
 void cluster_bucket_term(unsigned b, char out[5]) {
@@ -517,6 +548,8 @@ static uint32_t key_intern(tumen_store *s, const char *key, size_t kl, char a[4]
     return id != TUMEN_NOID ? id : key_new(s, k, h, key, kl, key_bucket(key, kl), a, b, e);
 }
 
+static bool year_loaded(const tumen_store *s, uint32_t tag);
+
 /* A cluster being rebuilt by load_bucket. */
 struct rebuild {
     struct cl c;
@@ -530,6 +563,9 @@ static tumen_status rebuild_end(tumen_store *s, struct rebuild *r, tumen_error *
         return TUMEN_OK;
     }
     r->have = 0;
+    if (s->cl_year_mode == 1 && year_loaded(s, time_tag(r->time, strlen(r->time)))) {
+        return TUMEN_OK; /* read back with its year already */
+    }
     struct cl *c = new_cl(s, r->key, r->time);
     if (c == NULL) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
@@ -557,7 +593,17 @@ static tumen_status rebuild_end(tumen_store *s, struct rebuild *r, tumen_error *
  * clusters: grouped by cluster id, each cluster's key made again from its first event's
  * fields, its time the common prefix of its mentions' times (which is what assigning them one
  * by one made it). */
-static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen_error *err) {
+static bool year_loaded(const tumen_store *s, uint32_t tag) {
+    for (unsigned i = 0; i < s->cl_nyears; i++) {
+        if (s->cl_years[i] == tag) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, int64_t year,
+                              tumen_error *err) {
     struct lb_row *rows = NULL;
     size_t nrows = 0, cap = 0;
     tumen_status st = TUMEN_OK;
@@ -581,6 +627,17 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen
                              : (s->cl_bucket_loaded[kb / 8] & (1u << (kb % 8))) != 0)) {
                 continue; /* not clustered, or another bucket */
             }
+            char t[11];
+            int32_t dk = (int32_t)evscan_intv(v[EV_DK], l[EV_DK], 0);
+            val_str(v[EV_W], l[EV_W], t, sizeof t);
+            if (t[0] == '\0') {
+                char d[11];
+                store_key_date(dk, d); /* no stated time: the date, to the month */
+                copy_str(t, 8, d);
+            }
+            if (year >= 0 && time_tag(t, strlen(t)) != (uint32_t)year) {
+                continue; /* another year */
+            }
             tumen_event e;
             char a[4], b[4], ch[64], key[160];
             size_t kl = stored_key(v, l, &e, a, b, ch, key);
@@ -593,16 +650,11 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, tumen
             r->cl = cl;
             r->id = first + i;
             r->doc = first;
-            r->dk = (int32_t)evscan_intv(v[EV_DK], l[EV_DK], 0);
+            r->dk = dk;
             r->key = k;
             r->quad = (int8_t)evscan_intv(v[EV_Q], l[EV_Q], 0);
             copy_str(r->code, sizeof r->code, e.code);
-            val_str(v[EV_W], l[EV_W], r->t, sizeof r->t);
-            if (r->t[0] == '\0') {
-                char d[11];
-                store_key_date(r->dk, d); /* no stated time: the date, to the month */
-                copy_str(r->t, 8, d);
-            }
+            memcpy(r->t, t, sizeof r->t);
         }
         if (st == TUMEN_OK && got < 0) {
             st = err_set(err, TUMEN_DB, s->path, 0, 0,
@@ -678,9 +730,49 @@ static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *er
     sqlite3_stmt *q = s->sel_cl;
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, term, 4, SQLITE_TRANSIENT);
-    tumen_status st = load_rows(s, q, (int)bucket, err);
+    tumen_status st = load_rows(s, q, (int)bucket, -1, err);
     s->cl_bucket_loaded[bucket / 8] |= (unsigned char)(1u << (bucket % 8));
     s->bucket_loads++;
+    return st;
+}
+
+/* Year mode: a store of schema 5 whose clustered events all have a time of 4 bytes or more
+ * (a year, at least: no "y0" or "y1" term in doc_terms). A cluster's mentions then all share
+ * its time's first 4 bytes (the matching rules only join times of which one is a prefix of
+ * the other), so the clusters of one year are rebuilt whole from the documents with that
+ * year's term, and an incremental ingest of recent news reads back a few years, not the
+ * store. Otherwise (older stores, undated documents) clusters are read back by key bucket. */
+static tumen_status decide_year_mode(tumen_store *s, tumen_error *err) {
+    s->cl_year_mode = 0;
+    if (s->schema_version < 5) {
+        return TUMEN_OK;
+    }
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->rdb,
+                                "SELECT count(*) FROM (SELECT 1 FROM doc_terms WHERE doc_terms "
+                                "MATCH 'y0 OR y1' LIMIT 1)",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        s->cl_year_mode = sqlite3_column_int(q, 0) == 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_OK) {
+        return err_set(err, TUMEN_DB, s->path, 0, 0, "read clusters: %s",
+                       sqlite3_errmsg(s->rdb));
+    }
+    return TUMEN_OK;
+}
+
+/* Rebuilds the clusters of year tag `tag` (year mode) from the documents doc_terms gives. */
+static tumen_status load_year(tumen_store *s, uint32_t tag, tumen_error *err) {
+    char term[10];
+    size_t n = cluster_year_term(tag, term);
+    sqlite3_stmt *q = s->sel_cl;
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, term, (int)n, SQLITE_TRANSIENT);
+    tumen_status st = load_rows(s, q, -1, (int64_t)tag, err);
+    s->cl_years[s->cl_nyears++] = tag;
     return st;
 }
 
@@ -689,7 +781,7 @@ static tumen_status load_bucket(tumen_store *s, unsigned bucket, tumen_error *er
 static tumen_status load_all(tumen_store *s, tumen_error *err) {
     sqlite3_stmt *q = s->sel_all;
     sqlite3_reset(q);
-    tumen_status st = load_rows(s, q, -1, err);
+    tumen_status st = load_rows(s, q, -1, -1, err);
     memset(s->cl_bucket_loaded, 0xff, sizeof s->cl_bucket_loaded);
     s->cl_complete = 1;
     if (s->ncls * 2 > s->cl_cache_max) {
@@ -817,13 +909,33 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     } else {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
-    /* a cached key's bucket has been read back (the cache is dropped whole) */
+    char t[11];
+    int from_doc = event_time(p, t);
+    size_t tlen = strlen(t);
+    uint32_t tag = time_tag(t, tlen);
+    if (!s->cl_complete && s->cl_year_mode < 0) {
+        tumen_status st = decide_year_mode(s, err);
+        if (st != TUMEN_OK) {
+            return st;
+        }
+    }
+    if (!s->cl_complete && s->cl_year_mode == 1 && !year_loaded(s, tag)) {
+        /* no time or a short one may match a cluster of any year: the whole store */
+        int all = tag <= 1 || s->cl_nyears == sizeof s->cl_years / sizeof s->cl_years[0];
+        tumen_status st = all ? load_all(s, err) : load_year(s, tag, err);
+        if (st != TUMEN_OK) {
+            return st;
+        }
+    }
+    /* a cached key's bucket has been read back (the cache is dropped whole), or, in year
+     * mode, the event's year has */
     uint32_t k = key_find(s, kid, h);
     if (k == TUMEN_NOID) {
         char key[160];
         size_t kl = make_key(a, b, e, key);
         unsigned bucket = key_bucket(key, kl);
-        if (!s->cl_complete && !(s->cl_bucket_loaded[bucket / 8] & (1u << (bucket % 8)))) {
+        if (!s->cl_complete && s->cl_year_mode == 0 &&
+            !(s->cl_bucket_loaded[bucket / 8] & (1u << (bucket % 8)))) {
             /* a bucket at a time reads a document once per bucket it holds: past a few
              * dozen buckets one pass over the whole store is cheaper */
             tumen_status st = s->bucket_loads < LOAD_ALL_AFTER ? load_bucket(s, bucket, err)
@@ -841,10 +953,6 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
         }
     }
     unsigned bucket = s->cl_keyinfo[k].bucket;
-    char t[11];
-    int from_doc = event_time(p, t);
-    size_t tlen = strlen(t);
-    uint32_t tag = time_tag(t, tlen);
     struct choice ch = {-1, 0, 0, -1, -1};
     if (tag <= 1) {
         /* no time or a short one: any cluster of the key may match */
@@ -911,6 +1019,7 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
     }
     p->cluster = c->id;
     p->bucket = bucket;
+    p->ttag = tag;
     return TUMEN_OK;
 }
 

@@ -240,11 +240,11 @@ static int64_t query_int(tumen_store *s, const char *sql) {
 /* Creates the schema (inside a write transaction). */
 static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     int64_t version = query_int(s, "PRAGMA user_version");
-    if (version != 0 && version != STORE_SCHEMA_VERSION) {
+    if (version != 0 && (version < STORE_SCHEMA_OLDEST || version > STORE_SCHEMA_VERSION)) {
         return err_set(err, TUMEN_DB, s->path, 0, 0,
-                       "unsupported store schema version %d (this tumen writes version %d; "
-                       "ingest into a new store)",
-                       (int)version, STORE_SCHEMA_VERSION);
+                       "unsupported store schema version %d (this tumen reads versions %d to "
+                       "%d; ingest into a new store)",
+                       (int)version, STORE_SCHEMA_OLDEST, STORE_SCHEMA_VERSION);
     }
     /* the pieces make one script (a piece may end mid-statement: C strings over 4095 bytes
      * are not portable) */
@@ -274,7 +274,10 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     if (st != TUMEN_OK) {
         return st;
     }
-    return exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err);
+    /* a store keeps the version it was made with (an older one lacks what newer ones add) */
+    s->schema_version = version == 0 ? STORE_SCHEMA_VERSION : (int)version;
+    return version == 0 ? exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err)
+                        : TUMEN_OK;
 }
 
 /* Builds the documents' hash index if this store has put it off (a fresh store), once the
@@ -449,7 +452,9 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
             st = store_db_error(s, err, "read schema version");
         }
         sqlite3_finalize(q);
-        if (st == TUMEN_OK && version != STORE_SCHEMA_VERSION) {
+        s->schema_version = version;
+        if (st == TUMEN_OK &&
+            (version < STORE_SCHEMA_OLDEST || version > STORE_SCHEMA_VERSION)) {
             st = err_set(err, TUMEN_DB, path, 0, 0,
                          version == 0 ? "not a tumen event store (run 'tumen ingest' first)"
                                       : "unsupported store schema version %d",
@@ -1267,9 +1272,11 @@ static tumen_status batch_add(tumen_store *s, tumen_error *err) {
             st = put_term(s, t, term, 7);
         }
         if (st == TUMEN_OK && p->cluster > 0) {
-            char term[5];
+            char term[10];
             cluster_bucket_term(p->bucket, term);
             st = put_term(s, t, term, 4);
+            size_t n = cluster_year_term(p->ttag, term);
+            st = st ? st : put_term(s, t, term, n);
         }
         st = st ? st : agg_add(s, p);
     }

@@ -11,8 +11,11 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 4
-#define STORE_SCHEMA_VERSION_STR "4"
+/* Version 5 adds the year terms of doc_terms (cluster.c); a version 4 store is read and
+ * written as it is, its clusters read back without them. */
+#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION_STR "5"
+#define STORE_SCHEMA_OLDEST 4
 
 /* The code tables written from interned strings: countries, channels, pattern files. */
 #define STORE_NCODES 3
@@ -39,6 +42,7 @@ struct pev {
     int cluster_rule;        /* enum cluster_rule */
     uint32_t pf_id;          /* pattern_files id of ev.pattern_file, 0 for none */
     unsigned bucket;         /* its key's bucket (cluster_term), when clustered */
+    uint32_t ttag;           /* its time's bucket tag (cluster.c, time_tag), when clustered */
     int kstate;              /* cluster_prefetch: 1 kid and khash hold its key's identity */
     uint64_t kid[2], khash;
 };
@@ -220,6 +224,10 @@ struct tumen_store {
     int32_t *cl_dirty; /* clusters changed in the open batch */
     size_t ndirty, cap_dirty;
     int cl_complete; /* the cache holds every stored cluster (the store was empty at open) */
+    int schema_version;     /* of the open store */
+    int cl_year_mode;       /* clusters are read back by year: -1 not decided yet, 0, 1 */
+    uint32_t cl_years[16];  /* the year tags read back since the last clear (year mode) */
+    unsigned cl_nyears;
     unsigned char cl_bucket_loaded[4096 / 8]; /* key buckets read back since the last clear */
     unsigned bucket_loads;  /* buckets read back one by one since the last clear */
     size_t cl_cache_max;    /* clusters cached beyond this are dropped after a batch */
@@ -301,6 +309,10 @@ void cluster_bucket_term(unsigned b, char out[5]);
 /* Copies the changed clusters of two or more mentions into batch b (rows to write) and marks
  * them clean. A cluster of one mention has no row: its event is the whole story. */
 tumen_status cluster_snapshot(tumen_store *s, struct batch *b, tumen_error *err);
+/* The doc_terms term of a clustered event's time tag (pev.ttag): "y0" for no time, "y1"
+ * for a time shorter than 4 bytes, "y" and the time's first 4 bytes when they are ASCII
+ * letters or digits ("y2024"), else "y" and the tag's 8 hex digits. Returns its length. */
+size_t cluster_year_term(uint32_t tag, char out[10]);
 /* The code family used for matching: "econ", "mil", "agree", "r<root>" or "stat:<unit>". */
 void cluster_family(const tumen_event *ev, char out[32]);
 

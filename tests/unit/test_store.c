@@ -501,6 +501,64 @@ TEST(store_reopen_clusters) {
     ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM cluster_members"), 3);
 }
 
+TEST(store_reopen_by_year) {
+    /* an incremental ingest reads back only the clusters of the years its events name (year
+     * mode) and merges with them; an undated document (variant 1) or a store of schema 4
+     * (variant 2) makes it read clusters back by key bucket instead, with the same result */
+    static const char t1[] = "In 2019 Russia proposed to invite workers.";
+    static const char t2[] = "In March 2024 Russia proposed to invite workers.";
+    static const char t3[] = "On 10 March 2024 Russia proposed to invite workers again.";
+    static const char tu[] = "Russia once proposed to invite workers.";
+    for (int variant = 0; variant < 3; variant++) {
+        char name[32], path[512];
+        snprintf(name, sizeof name, "year%d.db", variant);
+        db_path(path, sizeof path, name);
+        tumen_store *s = open_store(path);
+        ASSERT_TRUE(s != NULL);
+        tumen_event e1 = make_event(t1, 1, t1, "RUS", "PRK", "0311", "2019");
+        tumen_event e2 = make_event(t2, 1, t2, "RUS", "PRK", "0311", "2024-03");
+        ASSERT_EQ_INT(add_doc(s, "a", "2019-05-01", t1, &e1, 1), 1);
+        ASSERT_EQ_INT(add_doc(s, "b", "2024-03-02", t2, &e2, 1), 1);
+        if (variant == 1) {
+            tumen_event eu = make_event(tu, 1, tu, "RUS", "PRK", "0311", "");
+            ASSERT_EQ_INT(add_doc(s, "u", NULL, tu, &eu, 1), 1);
+        }
+        tumen_error err = {0};
+        ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+        tumen_store_free(s);
+        if (variant == 2) {
+            sqlite3 *db = NULL;
+            ASSERT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+            ASSERT_EQ_INT(sqlite3_exec(db, "PRAGMA user_version=4", NULL, NULL, NULL),
+                          SQLITE_OK);
+            sqlite3_close(db);
+        }
+        ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM doc_terms WHERE doc_terms MATCH "
+                                      "'y2024'"),
+                      1); /* the year term of 2024 */
+
+        s = open_store(path);
+        ASSERT_TRUE(s != NULL);
+        tumen_event e3 = make_event(t3, 1, t3, "RUS", "PRK", "0311", "2024-03-10");
+        ASSERT_EQ_INT(add_doc(s, "c", "2024-03-12", t3, &e3, 1), 1);
+        ASSERT_EQ_INT(s->cl_complete, 0);
+        ASSERT_EQ_INT(s->cl_year_mode, variant == 0 ? 1 : 0);
+        if (variant == 0) {
+            ASSERT_EQ_UINT(s->cl_nyears, 1); /* 2024 only */
+            ASSERT_EQ_UINT(s->ncls, 1); /* the 2024 cluster, read back and merged into; the
+                                         * 2019 one stays unread */
+        }
+        ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+        tumen_store_free(s);
+        ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM clusters"), 1);
+        /* (the undated event joined the newer cluster by "when=one-empty") */
+        ASSERT_EQ_INT(query_int(path, "SELECT mentions FROM clusters WHERE event_time = "
+                                      "'2024-03'"),
+                      variant == 1 ? 3 : 2);
+        ASSERT_EQ_INT(query_int(path, "PRAGMA user_version"), variant == 2 ? 4 : 5);
+    }
+}
+
 TEST(store_old_schema) {
     char path[512];
     db_path(path, sizeof path, "v1.db");
@@ -655,6 +713,7 @@ int main(void) {
     RUN(store_read_while_writing);
     RUN(store_fresh_limit);
     RUN(store_batch_rows);
+    RUN(store_reopen_by_year);
     RUN(store_other_writer);
     RUN(store_reopen_clusters);
     RUN(store_old_schema);
