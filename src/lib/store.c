@@ -751,7 +751,8 @@ int tumen_store_add_event(void *store, const tumen_event *ev) {
             return 1;
         }
     }
-    const char *ch = ev->channel;
+    /* an empty channel is none (a stored event reads back without one as "other") */
+    const char *ch = ev->channel && *ev->channel ? ev->channel : NULL;
     if (ch == NULL && s->channels) {
         ch = channel_classify(s->channels, ev, NULL);
     }

@@ -559,6 +559,28 @@ TEST(store_reopen_by_year) {
     }
 }
 
+TEST(store_empty_channel) {
+    /* an event whose channel is "" gets the table's channel, as one with none does, so a
+     * later process that reads its cluster back makes the same key and merges */
+    char path[512];
+    db_path(path, sizeof path, "emptych.db");
+    static const char t1[] = "In 2024 Russia proposed to invite workers.";
+    static const char t2[] = "In 2024 Russia again proposed to invite workers.";
+    for (int i = 0; i < 2; i++) {
+        tumen_store *s = open_store(path);
+        ASSERT_TRUE(s != NULL);
+        const char *t = i == 0 ? t1 : t2;
+        tumen_event e = make_event(t, 1, t, "RUS", "PRK", "0311", "2024");
+        e.channel = "";
+        ASSERT_EQ_INT(add_doc(s, i == 0 ? "a" : "b", "2024-05-01", t, &e, 1), 1);
+        tumen_error err = {0};
+        ASSERT_EQ_INT(tumen_store_flush(s, &err), TUMEN_OK);
+        tumen_store_free(s);
+    }
+    ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM events WHERE channel = ''"), 0);
+    ASSERT_EQ_INT(query_int(path, "SELECT mentions FROM clusters"), 2);
+}
+
 TEST(store_old_schema) {
     char path[512];
     db_path(path, sizeof path, "v1.db");
@@ -714,6 +736,7 @@ int main(void) {
     RUN(store_fresh_limit);
     RUN(store_batch_rows);
     RUN(store_reopen_by_year);
+    RUN(store_empty_channel);
     RUN(store_other_writer);
     RUN(store_reopen_clusters);
     RUN(store_old_schema);
