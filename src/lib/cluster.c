@@ -871,7 +871,7 @@ void cluster_prefetch(tumen_store *s, struct pev *pevs, size_t n) {
     }
     /* second level: the key's info and its (key, year) bucket, for the likely key id */
     for (size_t i = 0; i < n && s->cl_kslot_cap; i++) {
-        const struct pev *p = &pevs[i];
+        struct pev *p = &pevs[i];
         if (p->kstate != 1) {
             continue;
         }
@@ -879,13 +879,27 @@ void cluster_prefetch(tumen_store *s, struct pev *pevs, size_t n) {
         if (v == 0 || (uint32_t)(v >> 32) != (uint32_t)(p->khash >> 32)) {
             continue; /* a new key, or not in its first slot: left to cluster_assign */
         }
-        uint32_t id = (uint32_t)v - 1;
-        __builtin_prefetch(&s->cl_keyinfo[id]);
+        p->khint = (uint32_t)v - 1;
+        p->kstate = 2;
+        __builtin_prefetch(&s->cl_keyinfo[p->khint]);
         char t[11];
         event_time(p, t);
-        uint32_t tag = time_tag(t, strlen(t));
-        if (s->cl_bucket_cap && tag > 1) {
-            __builtin_prefetch(&s->cl_buckets[bucket_hash(id, tag) & (s->cl_bucket_cap - 1)]);
+        p->ttag = time_tag(t, strlen(t));
+        if (s->cl_bucket_cap && p->ttag > 1) {
+            __builtin_prefetch(
+                &s->cl_buckets[bucket_hash(p->khint, p->ttag) & (s->cl_bucket_cap - 1)]);
+        }
+    }
+    /* third level: the first cluster of that bucket */
+    for (size_t i = 0; i < n && s->cl_bucket_cap; i++) {
+        const struct pev *p = &pevs[i];
+        if (p->kstate != 2 || p->ttag <= 1) {
+            continue;
+        }
+        const struct cl_bucket *bk =
+            &s->cl_buckets[bucket_hash(p->khint, p->ttag) & (s->cl_bucket_cap - 1)];
+        if (bk->head >= 0 && bk->key == p->khint && bk->tag == p->ttag) {
+            __builtin_prefetch(&s->cls[bk->head]);
         }
     }
 }
@@ -900,7 +914,7 @@ tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, in
         return TUMEN_OK;
     }
     uint64_t kid[2], h;
-    if (p->kstate == 1) {
+    if (p->kstate >= 1) {
         order_dyad(a, b, e); /* as pack_key did */
         memcpy(kid, p->kid, sizeof kid);
         h = p->khash;

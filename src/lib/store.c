@@ -153,20 +153,36 @@ tumen_status store_db_error(tumen_store *s, tumen_error *err, const char *what) 
                    s && s->db ? sqlite3_errmsg(s->db) : "cannot open database");
 }
 
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD" (m or d 0: left out) into out; y, m, d below 10000,
+ * 100, 100. By hand: it runs for every event stored. */
+static void put_date(char out[11], unsigned y, unsigned m, unsigned d) {
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    size_t n = 4;
+    if (m != 0) {
+        out[4] = '-';
+        out[5] = (char)('0' + m / 10);
+        out[6] = (char)('0' + m % 10);
+        n = 7;
+        if (d != 0) {
+            out[7] = '-';
+            out[8] = (char)('0' + d / 10);
+            out[9] = (char)('0' + d % 10);
+            n = 10;
+        }
+    }
+    out[n] = '\0';
+}
+
 void store_key_date(int32_t key, char out[11]) {
     out[0] = '\0';
     if (key <= 0) {
         return;
     }
-    unsigned y = (unsigned)(key / 10000) % 10000u, m = (unsigned)(key / 100) % 100u,
-             d = (unsigned)key % 100u;
-    if (m == 0) {
-        snprintf(out, 11, "%04u", y);
-    } else if (d == 0) {
-        snprintf(out, 11, "%04u-%02u", y, m);
-    } else {
-        snprintf(out, 11, "%04u-%02u-%02u", y, m, d);
-    }
+    put_date(out, (unsigned)(key / 10000) % 10000u, (unsigned)(key / 100) % 100u,
+             (unsigned)key % 100u);
 }
 
 void store_norm_date(const char *in, char out[11], int32_t *key) {
@@ -176,13 +192,10 @@ void store_norm_date(const char *in, char out[11], int32_t *key) {
         unsigned y = (unsigned)(k / 10000) % 10000u, m = (unsigned)(k / 100) % 100u,
                  d = (unsigned)k % 100u;
         if (m == 0) {
-            snprintf(out, 11, "%04u", y);
+            d = 0;
             k = (int32_t)y * 10000;
-        } else if (d == 0) {
-            snprintf(out, 11, "%04u-%02u", y, m);
-        } else {
-            snprintf(out, 11, "%04u-%02u-%02u", y, m, d);
         }
+        put_date(out, y, m, d);
     } else {
         k = 0;
     }

@@ -43,7 +43,9 @@ struct pev {
     uint32_t pf_id;          /* pattern_files id of ev.pattern_file, 0 for none */
     unsigned bucket;         /* its key's bucket (cluster_term), when clustered */
     uint32_t ttag;           /* its time's bucket tag (cluster.c, time_tag), when clustered */
-    int kstate;              /* cluster_prefetch: 1 kid and khash hold its key's identity */
+    int kstate;              /* cluster_prefetch: 1 kid and khash hold its key's identity,
+                              * 2 as well and khint is its likely key id */
+    uint32_t khint;
     uint64_t kid[2], khash;
 };
 
