@@ -59,6 +59,34 @@ static bool sha256_hex(const void *data, size_t len, char out[65]) {
     "CASE " x " WHEN 0 THEN 'asserted' WHEN 1 THEN 'reported' WHEN 2 THEN 'hypothetical' "     \
     "WHEN 3 THEN 'negated' WHEN 4 THEN 'denied' ELSE 'forecast' END"
 
+/* A date key (yyyymmdd, 0 parts for unknown) as store_key_date writes it, NULL for 0. */
+#define KEY_DATE(k)                                                                            \
+    "CASE WHEN " k " IS NULL OR " k " <= 0 THEN NULL WHEN " k " / 100 % 100 = 0 THEN "        \
+    "printf('%04d', " k " / 10000) WHEN " k " % 100 = 0 THEN printf('%04d-%02d', " k          \
+    " / 10000, " k " / 100 % 100) ELSE printf('%04d-%02d-%02d', " k " / 10000, " k            \
+    " / 100 % 100, " k " % 100) END"
+
+/* Clusters of schema 5: the table holds what the key does not say; the view gives the
+ * columns of schema 4's table (key: "<src><'>' or '='><tgt>|<family>|<channel>|<mode>"). */
+static const char clusters_v5_sql[] =
+    "CREATE TABLE IF NOT EXISTS cluster_rows(\n"
+    "  id INTEGER PRIMARY KEY, key TEXT NOT NULL, term TEXT NOT NULL,\n"
+    "  code TEXT NOT NULL, quad INTEGER NOT NULL, event_time TEXT,\n"
+    "  first_key INTEGER, last_key INTEGER,\n"
+    "  mentions INTEGER NOT NULL, sources INTEGER NOT NULL);\n"
+    "CREATE VIEW IF NOT EXISTS clusters AS SELECT\n"
+    "  id, key, term, substr(key, 1, 3) AS source_country, substr(key, 5, 3) AS "
+    "target_country,\n"
+    "  substr(key, 4, 1) = '=' AS symmetric,\n"
+    "  substr(key, 9, instr(substr(key, 9), '|') - 1) AS family,\n"
+    "  substr(key, 9 + instr(substr(key, 9), '|'), length(key) - 9 - instr(substr(key, 9), "
+    "'|') - 1) AS channel,\n"
+    "  substr(key, -1) AS mode, code, quad, event_time,\n"
+    "  " KEY_DATE("first_key") " AS first_date,\n"
+    "  " KEY_DATE("last_key") " AS last_date,\n"
+    "  first_key, last_key, mentions, sources, id AS first_event\n"
+    "  FROM cluster_rows;\n";
+
 static const char *const schema_sql[] = {
     "CREATE TABLE IF NOT EXISTS documents(\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -70,16 +98,7 @@ static const char *const schema_sql[] = {
     "  ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));\n"
     "CREATE VIRTUAL TABLE IF NOT EXISTS doc_terms USING fts5(terms, content='', "
     "detail=none, columnsize=0, tokenize='ascii');\n"
-    "CREATE TABLE IF NOT EXISTS clusters(\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  key TEXT NOT NULL, term TEXT NOT NULL,\n"
-    "  source_country TEXT NOT NULL, target_country TEXT NOT NULL, symmetric INTEGER NOT "
-    "NULL,\n"
-    "  family TEXT NOT NULL, channel TEXT NOT NULL, mode TEXT NOT NULL,\n"
-    "  code TEXT NOT NULL, quad INTEGER NOT NULL,\n"
-    "  event_time TEXT, first_date TEXT, last_date TEXT,\n"
-    "  first_key INTEGER, last_key INTEGER,\n"
-    "  mentions INTEGER NOT NULL, sources INTEGER NOT NULL, first_event INTEGER);\n"
+
     "CREATE TABLE IF NOT EXISTS countries(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);\n"
     "CREATE TABLE IF NOT EXISTS channels(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
     "CREATE TABLE IF NOT EXISTS pattern_files(id INTEGER PRIMARY KEY, path TEXT NOT NULL "
@@ -264,6 +283,11 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     struct buf sql;
     buf_init(&sql, 0);
     tumen_status st = TUMEN_OK;
+    /* a version 4 store has its clusters table; a new or version 5 one the table and view
+     * (first: cluster_members reads it) */
+    if (version == 0 || version >= 5) {
+        st = buf_adds(&sql, clusters_v5_sql);
+    }
     for (size_t i = 0; i < sizeof schema_sql / sizeof schema_sql[0] && st == TUMEN_OK; i++) {
         st = buf_adds(&sql, schema_sql[i]);
     }
@@ -289,6 +313,10 @@ static tumen_status create_schema(tumen_store *s, tumen_error *err) {
     }
     /* a store keeps the version it was made with (an older one lacks what newer ones add) */
     s->schema_version = version == 0 ? STORE_SCHEMA_VERSION : (int)version;
+    /* schema 4 keeps clusters in a table of all the columns, 5 in cluster_rows */
+    s->clusters_table =
+        query_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'clusters' AND type = "
+                     "'table'") > 0;
     return version == 0 ? exec(s, "PRAGMA user_version=" STORE_SCHEMA_VERSION_STR, err)
                         : TUMEN_OK;
 }
@@ -417,10 +445,15 @@ tumen_status tumen_store_new(const char *path, unsigned flags, tumen_store **out
         }
         if (st == TUMEN_OK) {
             st = prepare(s, &s->put_cl,
-                         "INSERT OR REPLACE INTO clusters(id,key,term,source_country,"
-                         "target_country,symmetric,family,channel,mode,code,quad,event_time,"
-                         "first_date,last_date,first_key,last_key,mentions,sources,first_event) "
-                         "SELECT * FROM tumen_batch_clusters(?1)",
+                         !s->clusters_table
+                             ? "INSERT OR REPLACE INTO cluster_rows(id,key,term,code,quad,"
+                               "event_time,first_key,last_key,mentions,sources) SELECT id,key,"
+                               "term,code,quad,event_time,first_key,last_key,mentions,sources "
+                               "FROM tumen_batch_clusters(?1)"
+                             : "INSERT OR REPLACE INTO clusters(id,key,term,source_country,"
+                               "target_country,symmetric,family,channel,mode,code,quad,"
+                               "event_time,first_date,last_date,first_key,last_key,mentions,"
+                               "sources,first_event) SELECT * FROM tumen_batch_clusters(?1)",
                          err);
         }
         if (st == TUMEN_OK) {

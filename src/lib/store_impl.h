@@ -227,6 +227,7 @@ struct tumen_store {
     size_t ndirty, cap_dirty;
     int cl_complete; /* the cache holds every stored cluster (the store was empty at open) */
     int schema_version;     /* of the open store */
+    int clusters_table;     /* clusters is schema 4's table, not schema 5's view */
     int cl_year_mode;       /* clusters are read back by year: -1 not decided yet, 0, 1 */
     uint32_t cl_years[16];  /* the year tags read back since the last clear (year mode) */
     unsigned cl_nyears;

@@ -496,6 +496,14 @@ TEST(store_reopen_clusters) {
     query_str(path, "SELECT event_time||' '||first_date||' '||last_date FROM clusters", str,
               sizeof str);
     ASSERT_EQ_STR(str, "2022 2022 2022-08-15");
+    /* the view's columns come from the key */
+    query_str(path,
+              "SELECT key||' '||source_country||' '||target_country||' '||symmetric||' '||"
+              "family||' '||channel||' '||mode||' '||first_event||' '||first_key FROM clusters",
+              str, sizeof str);
+    ASSERT_EQ_STR(str, "RUS>PRK|econ|labour|F RUS PRK 0 econ labour F 1 20220000");
+    query_str(path, "SELECT type FROM sqlite_master WHERE name = 'clusters'", str, sizeof str);
+    ASSERT_EQ_STR(str, "view");
     query_str(path, "SELECT group_concat(cluster_rule, ',') FROM events", str, sizeof str);
     ASSERT_EQ_STR(str, "new,when=prefix,when=prefix");
     ASSERT_EQ_INT(query_int(path, "SELECT count(*) FROM cluster_members"), 3);
@@ -557,6 +565,32 @@ TEST(store_reopen_by_year) {
                       variant == 1 ? 3 : 2);
         ASSERT_EQ_INT(query_int(path, "PRAGMA user_version"), variant == 2 ? 4 : 5);
     }
+}
+
+TEST(store_clusters_view) {
+    /* schema 5's clusters view derives the key's parts and the dates: a symmetric dyad, an
+     * empty channel, a month-only and a missing date */
+    char path[512];
+    db_path(path, sizeof path, "clview.db");
+    tumen_store *s = open_store(path);
+    ASSERT_TRUE(s != NULL);
+    tumen_store_free(s);
+    sqlite3 *db = NULL;
+    ASSERT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    ASSERT_EQ_INT(sqlite3_exec(db,
+                               "INSERT INTO cluster_rows(id,key,term,code,quad,event_time,"
+                               "first_key,last_key,mentions,sources) VALUES(7,'PRK=RUS|r04||P',"
+                               "'k0ab','042',1,'2024-05',20240500,0,2,2)",
+                               NULL, NULL, NULL),
+                  SQLITE_OK);
+    sqlite3_close(db);
+    char str[256];
+    query_str(path,
+              "SELECT source_country||' '||target_country||' '||symmetric||' '||family||' ['||"
+              "channel||'] '||mode||' '||first_date||' '||coalesce(last_date,'null')||' '||"
+              "first_event FROM clusters",
+              str, sizeof str);
+    ASSERT_EQ_STR(str, "PRK RUS 1 r04 [] P 2024-05 null 7");
 }
 
 TEST(store_empty_channel) {
@@ -737,6 +771,7 @@ int main(void) {
     RUN(store_batch_rows);
     RUN(store_reopen_by_year);
     RUN(store_empty_channel);
+    RUN(store_clusters_view);
     RUN(store_other_writer);
     RUN(store_reopen_clusters);
     RUN(store_old_schema);
