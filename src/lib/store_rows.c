@@ -7,7 +7,8 @@
  * (pointer type "tumen_batch"), so they hold no state of their own and cannot be reached from
  * plain SQL, which cannot make such a pointer:
  *   tumen_batch_cells(?1):    key, events, goldstein_sum, coop, conflict
- *   tumen_batch_clusters(?1): the columns of the clusters table, in its order
+ *   tumen_batch_clusters(?1): the columns of the clusters view (schema 5) or table (4), in
+ *                             their order; schema 5 stores a subset in cluster_rows
  * The batch is borrowed: it must outlive the statement's steps. Strings are those of the
  * batch's arena (SQLITE_STATIC); an empty optional string is NULL, as in the table. */
 #include "store_impl.h"
