@@ -309,10 +309,6 @@ void cluster_bucket_term(unsigned b, char out[5]) {
     out[4] = '\0';
 }
 
-void cluster_term(const char *key, char out[5]) {
-    cluster_bucket_term(key_bucket(key, strlen(key)), out);
-}
-
 /* The match key of event e between countries a and b (neither "---"):
  * "<a><'>' or '='><b>|<family>|<channel>|<mode>", symmetric dyads sorted. Returns its length;
  * a and b are swapped in place for a symmetric event when needed. */
@@ -385,10 +381,10 @@ static void val_str(const char *v, size_t n, char *out, size_t cap) {
     }
 }
 
-/* The key of a stored event from its elements (evscan_elems), with the event and countries
- * it was made from (e->channel points into chbuf). */
-static size_t stored_key(const char *const *v, const size_t *l, tumen_event *e, char a[4],
-                         char b[4], char chbuf[64], char key[160]) {
+/* The event and countries a stored event's key is made from, from its elements
+ * (evscan_elems; e->channel points into chbuf). */
+static void stored_key(const char *const *v, const size_t *l, tumen_event *e, char a[4],
+                       char b[4], char chbuf[64]) {
     memset(e, 0, sizeof *e);
     store_country_raw(v[EV_SRC], l[EV_SRC], a);
     store_country_raw(v[EV_TGT], l[EV_TGT], b);
@@ -402,7 +398,6 @@ static size_t stored_key(const char *const *v, const size_t *l, tumen_event *e, 
     e->modality = m >= TUMEN_ASSERTED && m <= TUMEN_FORECAST ? (tumen_modality)m : TUMEN_DENIED;
     val_str(v[EV_CH], l[EV_CH], chbuf, 64);
     e->channel = chbuf[0] ? chbuf : "other";
-    return make_key(a, b, e, key);
 }
 
 static size_t common_prefix(const char *a, const char *b);
@@ -535,17 +530,21 @@ static uint32_t key_new(tumen_store *s, const uint64_t k[2], uint64_t h, const c
     return key_slot_add(s, h, id) ? id : TUMEN_NOID;
 }
 
-/* The key id of key string `key` (length kl) of event e between countries a and b (as
- * make_key left them), made when new. TUMEN_NOID on out of memory. */
-static uint32_t key_intern(tumen_store *s, const char *key, size_t kl, char a[4], char b[4],
-                           const tumen_event *e) {
+/* The key id of event e between countries a and b (ordered in place), made when new, its
+ * string only then. TUMEN_NOID on out of memory. */
+static uint32_t key_intern(tumen_store *s, char a[4], char b[4], const tumen_event *e) {
     uint64_t k[2];
     if (!pack_key(s, a, b, e, k)) {
         return TUMEN_NOID;
     }
     uint64_t h = key_hash(k);
     uint32_t id = key_find(s, k, h);
-    return id != TUMEN_NOID ? id : key_new(s, k, h, key, kl, key_bucket(key, kl), a, b, e);
+    if (id == TUMEN_NOID) {
+        char key[160];
+        size_t kl = make_key(a, b, e, key);
+        id = key_new(s, k, h, key, kl, key_bucket(key, kl), a, b, e);
+    }
+    return id;
 }
 
 static bool year_loaded(const tumen_store *s, uint32_t tag);
@@ -639,9 +638,9 @@ static tumen_status load_rows(tumen_store *s, sqlite3_stmt *q, int bucket, int64
                 continue; /* another year */
             }
             tumen_event e;
-            char a[4], b[4], ch[64], key[160];
-            size_t kl = stored_key(v, l, &e, a, b, ch, key);
-            uint32_t k = key_intern(s, key, kl, a, b, &e);
+            char a[4], b[4], ch[64];
+            stored_key(v, l, &e, a, b, ch);
+            uint32_t k = key_intern(s, a, b, &e);
             if (k == TUMEN_NOID || !grow((void **)&rows, &cap, nrows + 1, sizeof *rows)) {
                 st = err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
                 break;

@@ -652,10 +652,9 @@ static tumen_status agg_snapshot(tumen_store *s, tumen_error *err) {
     if (b->cells == NULL) {
         return err_set(err, TUMEN_NOMEM, s->path, 0, 0, "out of memory");
     }
-    /* stably, so that each cell sums its events in event order */
+    /* stably, so that each cell sums its events in event order, as a running total would */
     radix_sort_u64(s->agg, s->agg_tmp, s->agg_n, sizeof *s->agg, offsetof(struct agg_add, key),
                    ~AGG_STAT_BIT);
-    /* each cell sums its events in event order, as a running total would */
     size_t n = 0;
     for (size_t i = 0; i < s->agg_n; i++) {
         uint64_t key = s->agg[i].key & ~AGG_STAT_BIT;

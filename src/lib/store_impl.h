@@ -41,7 +41,7 @@ struct pev {
     uint32_t sent_first; /* index in the document of the first event of the same sentence */
     int cluster_rule;        /* enum cluster_rule */
     uint32_t pf_id;          /* pattern_files id of ev.pattern_file, 0 for none */
-    unsigned bucket;         /* its key's bucket (cluster_term), when clustered */
+    unsigned bucket;         /* its key's bucket (cluster_bucket_term), when clustered */
     uint32_t ttag;           /* its time's bucket tag (cluster.c, time_tag), when clustered */
     int kstate;              /* cluster_prefetch: 1 kid and khash hold its key's identity,
                               * 2 as well and khint is its likely key id */
@@ -67,7 +67,7 @@ struct cl {
 /* What a cluster key stands for, once per distinct key. */
 struct cl_key {
     uint64_t id[2]; /* its identity as integers (cluster.c, pack_key) */
-    unsigned bucket; /* its doc_terms bucket (cluster_term) */
+    unsigned bucket; /* its doc_terms bucket (cluster_bucket_term) */
     int32_t head;   /* first cluster of the key, -1 */
     uint32_t short_times; /* its clusters with a time of 0 to 3 bytes (bucket tags 0 and 1):
                            * most keys have none, and their assignment skips those buckets */
@@ -304,10 +304,8 @@ void cluster_prefetch(tumen_store *s, struct pev *pevs, size_t n);
  * bucket. */
 tumen_status cluster_assign(tumen_store *s, struct pev *p, int64_t doc_first, int64_t event_id,
                             tumen_error *err);
-/* The doc_terms term of a cluster key's bucket: "k" and 3 hex digits (12 bits of its FNV-1a
- * hash). */
-void cluster_term(const char *key, char out[5]);
-/* The doc_terms term of bucket b (0..4095). */
+/* The doc_terms term of a cluster key's bucket b (0..4095, 12 bits of the key's FNV-1a
+ * hash): "k" and 3 hex digits. */
 void cluster_bucket_term(unsigned b, char out[5]);
 /* Copies the changed clusters of two or more mentions into batch b (rows to write) and marks
  * them clean. A cluster of one mention has no row: its event is the whole story. */
